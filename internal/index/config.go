@@ -85,6 +85,10 @@ type NormaliseConfig struct {
 	Range     [2]float64            `yaml:"range" json:"range"`
 	Reference string                `yaml:"reference" json:"reference,omitempty"`
 	Goalposts map[string][2]float64 `yaml:"goalposts" json:"goalposts,omitempty"`
+	// Centre and Scale shape z-scores: z*Scale + Centre (defaults 100 and
+	// 10). Centre is a pointer because 0 (plain z-scores) is a valid choice.
+	Centre *float64 `yaml:"centre" json:"centre,omitempty"`
+	Scale  float64  `yaml:"scale" json:"scale,omitempty"`
 }
 
 // AggregateMethod names a weighted mean.

@@ -1,0 +1,376 @@
+package datavalue
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/cifra-health/cifra/internal/period"
+)
+
+// Reasons shared by the readers, so messages read the same in every format.
+const (
+	reasonMissing       = "missing"
+	reasonNotUTF8       = "is not valid UTF-8 text (save the file as UTF-8)"
+	reasonUnknownDE     = "is not a known data element"
+	reasonUnknownOU     = "is not a known org unit"
+	reasonNotNumber     = "is not a number"
+	reasonCommaNotHere  = "is not a number (a decimal comma is accepted only in ';'-separated CSV; use a point)"
+	reasonNotFinite     = "is not a finite number"
+	reasonOutOfRange    = "is out of range for a 64-bit number"
+)
+
+// maxShown bounds the offending text kept in a rejection: a 1 MB cell helps
+// nobody in a message.
+const maxShown = 200
+
+// resolved is a cached lookup: a code as written in the file and what it
+// resolved to. Caching interns the ids (1M values share a few hundred
+// strings) and calls the Resolver once per distinct code.
+type resolved struct {
+	id     string
+	idx    uint32 // dense number of id, for the duplicate key
+	reason string // "" = ok
+}
+
+// key identifies a value for duplicate detection.
+type key [3]uint32 // data element, period, org unit
+
+// firstSeen is where a key first occurred in the file.
+type firstSeen struct {
+	record int
+	sheet  string
+}
+
+// checker validates records and collects values and rejections. One checker
+// serves one file.
+type checker struct {
+	file   string
+	format Format
+	res    Resolver
+	batch  Batch
+
+	// decimalComma accepts "12,5" (only set for ';'-separated CSV, where the
+	// comma cannot be a field separator).
+	decimalComma bool
+
+	des, pes, ous map[string]resolved
+	ids           map[string]uint32
+	seen          map[key]firstSeen
+}
+
+func newChecker(file string, format Format, res Resolver) *checker {
+	return &checker{
+		file:   file,
+		format: format,
+		res:    res,
+		des:    make(map[string]resolved),
+		pes:    make(map[string]resolved),
+		ous:    make(map[string]resolved),
+		ids:    make(map[string]uint32),
+		seen:   make(map[key]firstSeen),
+	}
+}
+
+func (c *checker) source(record int, sheet string) Source {
+	return Source{File: c.file, Record: record, Sheet: sheet, Format: c.format}
+}
+
+func (c *checker) reject(src Source, field, value, reason string) {
+	c.batch.Rejected = append(c.batch.Rejected, Rejection{
+		Source: src,
+		Field:  field,
+		Value:  strings.Clone(shorten(value)),
+		Reason: reason,
+	})
+}
+
+// rawFields is one record as the reader found it (text, untrimmed).
+type rawFields struct {
+	de, pe, ou, value, comment string
+	// valueReason is set when the reader already knows the value is
+	// unusable (a JSON boolean, say); value then holds its text.
+	valueReason string
+}
+
+// fieldNames names the fields as the file does, for rejections.
+type fieldNames struct {
+	de, pe, ou, value, comment string
+}
+
+// record checks one record and keeps it if it is valid; every problem of
+// the record is reported, not just the first.
+func (c *checker) record(src Source, names *fieldNames, f *rawFields) {
+	de, deOK := c.dataElement(src, names.de, f.de)
+	pe, peOK := c.period(src, names.pe, f.pe)
+	ou, ouOK := c.orgUnit(src, names.ou, f.ou)
+	var v float64
+	vOK := false
+	if f.valueReason != "" {
+		c.reject(src, names.value, f.value, f.valueReason)
+	} else {
+		v, vOK = c.number(src, names.value, f.value)
+	}
+	comment, cOK := c.comment(src, names.comment, f.comment)
+	if !deOK || !peOK || !ouOK {
+		return
+	}
+	if !c.unique(src, de, pe, ou) || !vOK || !cOK {
+		return
+	}
+	c.keep(src, de, pe, ou, v, comment)
+}
+
+func (c *checker) keep(src Source, de, pe, ou resolved, v float64, comment string) {
+	c.batch.Values = append(c.batch.Values, Value{
+		DataElement: de.id,
+		Period:      pe.id,
+		OrgUnit:     ou.id,
+		Value:       v,
+		Comment:     comment,
+		Source:      src,
+	})
+}
+
+// intern numbers an id; the same id from different codes gets the same
+// number, so ISO and OKATO codes of one region collide as they should.
+func (c *checker) intern(id string) (string, uint32) {
+	if n, ok := c.ids[id]; ok {
+		return id, n
+	}
+	id = strings.Clone(id)
+	n := uint32(len(c.ids))
+	c.ids[id] = n
+	return id, n
+}
+
+// lookup resolves raw through cache, calling resolve on a miss.
+func (c *checker) lookup(cache map[string]resolved, raw string, resolve func(string) resolved) resolved {
+	if r, ok := cache[raw]; ok {
+		return r
+	}
+	r := resolve(raw)
+	if r.reason == "" {
+		r.id, r.idx = c.intern(r.id)
+	}
+	// Clone: raw may point into a whole CSV line we must not retain.
+	cache[strings.Clone(raw)] = r
+	return r
+}
+
+func (c *checker) dataElement(src Source, field, raw string) (resolved, bool) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		c.reject(src, field, "", reasonMissing)
+		return resolved{}, false
+	}
+	r := c.lookup(c.des, raw, func(code string) resolved {
+		if !utf8.ValidString(code) {
+			return resolved{reason: reasonNotUTF8}
+		}
+		id, ok := c.res.DataElement(code)
+		if !ok || id == "" {
+			return resolved{reason: reasonUnknownDE}
+		}
+		return resolved{id: id}
+	})
+	if r.reason != "" {
+		c.reject(src, field, raw, r.reason)
+		return r, false
+	}
+	return r, true
+}
+
+func (c *checker) orgUnit(src Source, field, raw string) (resolved, bool) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		c.reject(src, field, "", reasonMissing)
+		return resolved{}, false
+	}
+	r := c.lookup(c.ous, raw, func(code string) resolved {
+		if !utf8.ValidString(code) {
+			return resolved{reason: reasonNotUTF8}
+		}
+		canon, ok := c.res.OrgUnit(code)
+		if !ok || canon == "" {
+			return resolved{reason: reasonUnknownOU}
+		}
+		return resolved{id: canon}
+	})
+	if r.reason != "" {
+		c.reject(src, field, raw, r.reason)
+		return r, false
+	}
+	return r, true
+}
+
+func (c *checker) period(src Source, field, raw string) (resolved, bool) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		c.reject(src, field, "", reasonMissing)
+		return resolved{}, false
+	}
+	r := c.lookup(c.pes, raw, resolvePeriod)
+	if r.reason != "" {
+		c.reject(src, field, raw, r.reason)
+		return r, false
+	}
+	return r, true
+}
+
+func resolvePeriod(raw string) resolved {
+	p, err := period.Parse(raw)
+	if err != nil {
+		// The period package words the reason; the rejection already
+		// quotes the text, so leave out its own quoting.
+		var pe *period.ParseError
+		if errors.As(err, &pe) {
+			return resolved{reason: "is not a valid period: " + pe.Reason}
+		}
+		return resolved{reason: "is not a valid period: " + err.Error()}
+	}
+	return resolved{id: p.String()}
+}
+
+func (c *checker) number(src Source, field, raw string) (float64, bool) {
+	raw = strings.TrimSpace(raw)
+	v, reason := parseNumber(raw, c.decimalComma)
+	if reason != "" {
+		c.reject(src, field, raw, reason)
+		return 0, false
+	}
+	return v, true
+}
+
+func (c *checker) comment(src Source, field, raw string) (string, bool) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return "", true
+	}
+	if !utf8.ValidString(s) {
+		c.reject(src, field, s, reasonNotUTF8)
+		return "", false
+	}
+	// One newline convention, so a comment survives write and read back
+	// (encoding/csv turns \r\n inside quotes into \n).
+	if strings.IndexByte(s, '\r') >= 0 {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+		s = strings.ReplaceAll(s, "\r", "\n")
+	}
+	return strings.Clone(s), true
+}
+
+// unique records the key and rejects a second occurrence.
+func (c *checker) unique(src Source, de, pe, ou resolved) bool {
+	k := key{de.idx, pe.idx, ou.idx}
+	if first, dup := c.seen[k]; dup {
+		prev := Source{Record: first.record, Sheet: first.sheet, Format: c.format}
+		c.reject(src, "", "", "duplicates "+prev.where(src)+" (same data element, period and org unit)")
+		return false
+	}
+	c.seen[k] = firstSeen{record: src.Record, sheet: src.Sheet}
+	return true
+}
+
+// parseNumber accepts plain decimal notation with an optional exponent, and
+// with decimalComma a single comma in place of the point. It refuses what
+// strconv would also take but no data file means: hex, underscores, Inf and
+// NaN. reason is "" on success.
+func parseNumber(s string, decimalComma bool) (v float64, reason string) {
+	if s == "" {
+		return 0, reasonMissing
+	}
+	var buf [64]byte
+	if i := strings.IndexByte(s, ','); i >= 0 {
+		// Unambiguous only as the one decimal separator: "1,234,5" and
+		// "1.234,5" stay errors.
+		if !decimalComma || len(s) > len(buf) || strings.IndexByte(s[i+1:], ',') >= 0 || strings.IndexByte(s, '.') >= 0 {
+			if decimalComma || !isDecimal(strings.Replace(s, ",", ".", 1)) {
+				return 0, reasonNotNumber
+			}
+			return 0, reasonCommaNotHere
+		}
+		n := copy(buf[:], s)
+		buf[i] = '.'
+		s = string(buf[:n])
+	}
+	if !isDecimal(s) {
+		if isNonFinite(s) {
+			return 0, reasonNotFinite
+		}
+		return 0, reasonNotNumber
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		if errors.Is(err, strconv.ErrRange) && math.IsInf(v, 0) {
+			return 0, reasonOutOfRange
+		}
+		if !errors.Is(err, strconv.ErrRange) {
+			return 0, reasonNotNumber
+		}
+		// Underflow rounds to zero or a denormal: still the best float64.
+	}
+	return v, ""
+}
+
+// isDecimal reports whether s is [+-]digits[.digits][(e|E)[+-]digits], with
+// digits on at least one side of the point.
+func isDecimal(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		exp := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			exp++
+		}
+		if exp == 0 {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
+func isNonFinite(s string) bool {
+	s = strings.TrimLeft(s, "+-")
+	switch strings.ToLower(s) {
+	case "nan", "inf", "infinity", "∞":
+		return true
+	}
+	return false
+}
+
+// shorten cuts s to about maxShown bytes on a rune boundary.
+func shorten(s string) string {
+	if len(s) <= maxShown {
+		return s
+	}
+	cut := maxShown
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}

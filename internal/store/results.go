@@ -1,0 +1,156 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// MethodologyVersion is one stored version of a methodology file.
+type MethodologyVersion struct {
+	ID, Version, Name, Source string
+	Body                      []byte
+	LoadedAt                  time.Time
+}
+
+// SaveMethodology records a methodology version. Saving the same id and
+// version again with a different body is refused: a changed file needs a new
+// version so that every stored result keeps pointing at what produced it.
+func (s *Store) SaveMethodology(ctx context.Context, m MethodologyVersion) (bool, error) {
+	var body string
+	err := s.db.QueryRowContext(ctx, `SELECT body FROM methodologies WHERE id = ? AND version = ?`, m.ID, m.Version).Scan(&body)
+	switch {
+	case err == nil:
+		if body != string(m.Body) {
+			return false, fmt.Errorf("methodology %s version %s is already stored with different content: give the changed file a new version", m.ID, m.Version)
+		}
+		return false, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return false, fmt.Errorf("save methodology %s: %w", m.ID, err)
+	}
+	if m.LoadedAt.IsZero() {
+		m.LoadedAt = time.Now().UTC()
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO methodologies VALUES (?, ?, ?, ?, ?, ?)`,
+		m.ID, m.Version, m.Name, m.Source, string(m.Body), m.LoadedAt)
+	if err != nil {
+		return false, fmt.Errorf("save methodology %s: %w", m.ID, err)
+	}
+	return true, nil
+}
+
+// MethodologyVersions lists stored versions, newest load first, of one
+// methodology (all when id is empty).
+func (s *Store) MethodologyVersions(ctx context.Context, id string) ([]MethodologyVersion, error) {
+	q := `SELECT id, version, name, source, body, loaded_at FROM methodologies`
+	var args []any
+	if id != "" {
+		q += ` WHERE id = ?`
+		args = append(args, id)
+	}
+	q += ` ORDER BY id, loaded_at DESC, version DESC`
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list methodologies: %w", err)
+	}
+	defer rows.Close()
+	var out []MethodologyVersion
+	for rows.Next() {
+		var m MethodologyVersion
+		var body string
+		if err := rows.Scan(&m.ID, &m.Version, &m.Name, &m.Source, &body, &m.LoadedAt); err != nil {
+			return nil, err
+		}
+		m.Body = []byte(body)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// ResultDoc is a computed result stored as one JSON document.
+type ResultDoc struct {
+	Methodology, Version, Period string
+	ComputedAt                   time.Time
+	Synthetic                    bool
+	Body                         []byte
+}
+
+// ScoreRow is one unit's score at one node, for analytics.
+type ScoreRow struct {
+	OrgUnit, Node string
+	Score         float64 // NaN stored as NULL
+	Rank          int     // 0 stored as NULL
+}
+
+// SaveResult replaces the result of a methodology for a period.
+func (s *Store) SaveResult(ctx context.Context, doc ResultDoc, scores []ScoreRow) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM results WHERE methodology = ? AND period = ?`, doc.Methodology, doc.Period); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM result_scores WHERE methodology = ? AND period = ?`, doc.Methodology, doc.Period); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO results VALUES (?, ?, ?, ?, ?, ?)`,
+			doc.Methodology, doc.Version, doc.Period, doc.ComputedAt, doc.Synthetic, string(doc.Body)); err != nil {
+			return fmt.Errorf("save result %s %s: %w", doc.Methodology, doc.Period, err)
+		}
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO result_scores VALUES (?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, r := range scores {
+			var score, rank any
+			if r.Score == r.Score { // not NaN
+				score = r.Score
+			}
+			if r.Rank > 0 {
+				rank = r.Rank
+			}
+			if _, err := stmt.ExecContext(ctx, doc.Methodology, doc.Version, doc.Period, r.OrgUnit, r.Node, score, rank); err != nil {
+				return fmt.Errorf("save result scores: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// ErrNotFound is returned when a requested record does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Result reads the stored result of a methodology for a period.
+func (s *Store) Result(ctx context.Context, methodology, period string) (ResultDoc, error) {
+	var d ResultDoc
+	var body string
+	err := s.db.QueryRowContext(ctx, `SELECT methodology, version, period, computed_at, synthetic, body FROM results
+		WHERE methodology = ? AND period = ?`, methodology, period).Scan(&d.Methodology, &d.Version, &d.Period, &d.ComputedAt, &d.Synthetic, &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, fmt.Errorf("result %s for %s: %w", methodology, period, ErrNotFound)
+	}
+	if err != nil {
+		return d, fmt.Errorf("read result %s %s: %w", methodology, period, err)
+	}
+	d.Body = []byte(body)
+	return d, nil
+}
+
+// ResultPeriods lists the periods with a stored result of a methodology.
+func (s *Store) ResultPeriods(ctx context.Context, methodology string) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT period FROM results WHERE methodology = ? ORDER BY period`, methodology)
+	if err != nil {
+		return nil, fmt.Errorf("list result periods: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
