@@ -12,14 +12,14 @@ import (
 
 // Reasons shared by the readers, so messages read the same in every format.
 const (
-	reasonMissing       = "missing"
-	reasonNotUTF8       = "is not valid UTF-8 text (save the file as UTF-8)"
-	reasonUnknownDE     = "is not a known data element"
-	reasonUnknownOU     = "is not a known org unit"
-	reasonNotNumber     = "is not a number"
-	reasonCommaNotHere  = "is not a number (a decimal comma is accepted only in ';'-separated CSV; use a point)"
-	reasonNotFinite     = "is not a finite number"
-	reasonOutOfRange    = "is out of range for a 64-bit number"
+	reasonMissing      = "missing"
+	reasonNotUTF8      = "is not valid UTF-8 text (save the file as UTF-8)"
+	reasonUnknownDE    = "is not a known data element"
+	reasonUnknownOU    = "is not a known org unit"
+	reasonNotNumber    = "is not a number"
+	reasonCommaNotHere = "is not a number (a decimal comma is accepted only in ';'-separated CSV; use a point)"
+	reasonNotFinite    = "is not a finite number"
+	reasonOutOfRange   = "is out of range for a 64-bit number"
 )
 
 // maxShown bounds the offending text kept in a rejection: a 1 MB cell helps
@@ -90,9 +90,19 @@ func (c *checker) reject(src Source, field, value, reason string) {
 // rawFields is one record as the reader found it (text, untrimmed).
 type rawFields struct {
 	de, pe, ou, value, comment string
-	// valueReason is set when the reader already knows the value is
-	// unusable (a JSON boolean, say); value then holds its text.
-	valueReason string
+	// A reason is set when the reader already knows the field is unusable
+	// (a JSON number where a code belongs, say); the text is then reported
+	// with that reason instead of being checked.
+	deReason, peReason, ouReason, valueReason, commentReason string
+	// peDefault and ouDefault, when set, replace pe and ou: a file-level
+	// default already checked (and reported once if bad).
+	peDefault, ouDefault *checked
+}
+
+// checked is a field resolved ahead of the records that use it.
+type checked struct {
+	r  resolved
+	ok bool
 }
 
 // fieldNames names the fields as the file does, for rejections.
@@ -103,9 +113,9 @@ type fieldNames struct {
 // record checks one record and keeps it if it is valid; every problem of
 // the record is reported, not just the first.
 func (c *checker) record(src Source, names *fieldNames, f *rawFields) {
-	de, deOK := c.dataElement(src, names.de, f.de)
-	pe, peOK := c.period(src, names.pe, f.pe)
-	ou, ouOK := c.orgUnit(src, names.ou, f.ou)
+	de, deOK := c.code(src, names.de, f.de, f.deReason, nil, c.dataElement)
+	pe, peOK := c.code(src, names.pe, f.pe, f.peReason, f.peDefault, c.period)
+	ou, ouOK := c.code(src, names.ou, f.ou, f.ouReason, f.ouDefault, c.orgUnit)
 	var v float64
 	vOK := false
 	if f.valueReason != "" {
@@ -113,7 +123,12 @@ func (c *checker) record(src Source, names *fieldNames, f *rawFields) {
 	} else {
 		v, vOK = c.number(src, names.value, f.value)
 	}
-	comment, cOK := c.comment(src, names.comment, f.comment)
+	comment, cOK := "", false
+	if f.commentReason != "" {
+		c.reject(src, names.comment, f.comment, f.commentReason)
+	} else {
+		comment, cOK = c.comment(src, names.comment, f.comment)
+	}
 	if !deOK || !peOK || !ouOK {
 		return
 	}
@@ -121,6 +136,20 @@ func (c *checker) record(src Source, names *fieldNames, f *rawFields) {
 		return
 	}
 	c.keep(src, de, pe, ou, v, comment)
+}
+
+// code resolves one code field through check unless the reader has already
+// judged it (reason) or supplied a checked default.
+func (c *checker) code(src Source, field, raw, reason string, def *checked,
+	check func(Source, string, string) (resolved, bool)) (resolved, bool) {
+	switch {
+	case reason != "":
+		c.reject(src, field, raw, reason)
+		return resolved{}, false
+	case def != nil:
+		return def.r, def.ok
+	}
+	return check(src, field, raw)
 }
 
 func (c *checker) keep(src Source, de, pe, ou resolved, v float64, comment string) {

@@ -55,8 +55,8 @@ type ScreenConfig struct {
 // kurtosis > Kurtosis; winsorise at most MaxPoints points, else log-transform.
 type OutlierConfig struct {
 	Enabled   bool    `yaml:"enabled" json:"enabled"`
-	Skewness  float64 `yaml:"skewness" json:"skewness,omitempty"`   // default 2
-	Kurtosis  float64 `yaml:"kurtosis" json:"kurtosis,omitempty"`   // default 3.5
+	Skewness  float64 `yaml:"skewness" json:"skewness,omitempty"`     // default 2
+	Kurtosis  float64 `yaml:"kurtosis" json:"kurtosis,omitempty"`     // default 3.5
 	MaxPoints int     `yaml:"max_points" json:"max_points,omitempty"` // default 5
 }
 
@@ -65,16 +65,16 @@ type NormaliseMethod string
 
 // Normalisation methods.
 const (
-	NormMinMax          NormaliseMethod = "minmax"            // (x-min)/(max-min) scaled to Range
-	NormZScore          NormaliseMethod = "zscore"            // (x-mean)/sd, then *Scale+Centre (defaults 10 and 100)
-	NormRank            NormaliseMethod = "rank"              // rank, 1 = worst, ties averaged
-	NormPercentileRank  NormaliseMethod = "percentile_rank"   // share of units below, 0..1 scaled to Range
-	NormBorda           NormaliseMethod = "borda"             // number of units beaten
-	NormDistanceMax     NormaliseMethod = "distance_to_max"   // 1 - (max-x)/(max-min), scaled to Range
-	NormDistanceRef     NormaliseMethod = "distance_to_ref"   // x / x_ref (Reference unit), *100
-	NormDistanceTarget  NormaliseMethod = "distance_to_target" // min(x/target, 1) scaled to Range
-	NormFractionMax     NormaliseMethod = "fraction_of_max"   // x / max scaled to Range
-	NormGoalposts       NormaliseMethod = "goalposts"         // (x-lo)/(hi-lo) clipped to 0..1, scaled to Range
+	NormMinMax         NormaliseMethod = "minmax"             // (x-min)/(max-min) scaled to Range
+	NormZScore         NormaliseMethod = "zscore"             // (x-mean)/sd, then *Scale+Centre (defaults 10 and 100)
+	NormRank           NormaliseMethod = "rank"               // rank, 1 = worst, ties averaged
+	NormPercentileRank NormaliseMethod = "percentile_rank"    // share of units below, 0..1 scaled to Range
+	NormBorda          NormaliseMethod = "borda"              // number of units beaten
+	NormDistanceMax    NormaliseMethod = "distance_to_max"    // 1 - (max-x)/(max-min), scaled to Range
+	NormDistanceRef    NormaliseMethod = "distance_to_ref"    // x / x_ref (Reference unit), *100
+	NormDistanceTarget NormaliseMethod = "distance_to_target" // min(x/target, 1) scaled to Range
+	NormFractionMax    NormaliseMethod = "fraction_of_max"    // x / max scaled to Range
+	NormGoalposts      NormaliseMethod = "goalposts"          // (x-lo)/(hi-lo) clipped to 0..1, scaled to Range
 )
 
 // NormaliseConfig selects the normalisation. Range is the output range for

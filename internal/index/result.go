@@ -59,8 +59,8 @@ type Treatment struct {
 type NodeResult struct {
 	ID, Parent  string // Parent is "" for the root
 	Name        string
-	Indicator   string   // leaves only
-	Children    []string // inner nodes only, in tree order
+	Indicator   string          // leaves only
+	Children    []string        // inner nodes only, in tree order
 	Aggregation AggregateMethod // how this node combines its children (inner nodes)
 	P           float64         // exponent when Aggregation is generalised
 	Score       []float64       // per unit; for a leaf, the normalised indicator

@@ -64,8 +64,8 @@ func ParseRegions(r io.Reader, name string) ([]Unit, error) {
 }
 
 // Reference builds the hierarchy of the federation, its 8 federal
-// districts and 85 regions from the embedded reference data. A region's
-// time zone is that of its largest settlement, normally its capital.
+// districts and 85 regions from the embedded reference data, with region
+// time zones derived from the settlements (see setTimeZones).
 func Reference() (*Hierarchy, error) {
 	regions, err := ParseRegions(bytes.NewReader(reference.RegionsCSV), "regions.csv")
 	if err != nil {
@@ -75,15 +75,7 @@ func Reference() (*Hierarchy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reference regions: %w", err)
 	}
-	largest := make(map[string]Settlement)
-	for _, s := range settlements {
-		if cur, ok := largest[s.Region]; !ok || s.Population > cur.Population {
-			largest[s.Region] = s
-		}
-	}
-	for i := range regions {
-		regions[i].TimeZone = largest[regions[i].Code].TimeZone
-	}
+	setTimeZones(regions, settlements)
 	h, err := FromRegions(regions)
 	if err != nil {
 		return nil, fmt.Errorf("reference regions: %w", err)
@@ -122,4 +114,42 @@ func FromRegions(regions []Unit) (*Hierarchy, error) {
 		}
 	}
 	return h, nil
+}
+
+// setTimeZones gives each region the zone of its largest settlement,
+// normally the capital whose clock the regional government keeps. The
+// federal cities have no settlement rows; they take the zone where most
+// of their district's settlement population lives.
+func setTimeZones(regions []Unit, settlements []Settlement) {
+	largest := make(map[string]Settlement)
+	for _, s := range settlements {
+		if cur, ok := largest[s.Region]; !ok || s.Population > cur.Population {
+			largest[s.Region] = s
+		}
+	}
+	district := make(map[string]string, len(regions))
+	for _, r := range regions {
+		district[r.Code] = r.Parent
+	}
+	people := make(map[string]map[string]int64) // district → zone → population
+	for _, s := range settlements {
+		d := district[s.Region]
+		if people[d] == nil {
+			people[d] = make(map[string]int64)
+		}
+		people[d][s.TimeZone] += s.Population
+	}
+	for i := range regions {
+		r := &regions[i]
+		if s, ok := largest[r.Code]; ok {
+			r.TimeZone = s.TimeZone
+			continue
+		}
+		var best int64 = -1
+		for zone, n := range people[r.Parent] {
+			if n > best || (n == best && zone < r.TimeZone) {
+				r.TimeZone, best = zone, n
+			}
+		}
+	}
 }

@@ -15,7 +15,7 @@ type Settlement struct {
 	NameEn     string
 	Type       string // "г", "пгт"
 	Population int64
-	OKATO      string // 11 digits
+	OKATO      string // 11 digits; may be empty
 	OKTMO      string // 8 or 11 digits; may be empty
 	Lat, Lon   float64
 	TimeZone   string // "UTC+3"

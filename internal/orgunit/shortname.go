@@ -31,10 +31,10 @@ func ShortRegionName(name string) string {
 	s, _, _ = strings.Cut(s, " - ") // "Северная Осетия - Алания"
 	s = strings.TrimPrefix(s, "Республика ")
 	s = strings.TrimSuffix(s, " Республика")
-	s = strings.TrimSuffix(s, " область")
-	s = strings.TrimSuffix(s, " край")
 	s = strings.Replace(s, " автономный округ", " АО", 1)
 	s = strings.Replace(s, " автономная область", " АО", 1)
+	s = strings.TrimSuffix(s, " область")
+	s = strings.TrimSuffix(s, " край")
 	if utf8.RuneCountInString(s) <= maxShortName {
 		return s
 	}

@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// Start returns UTC midnight of the first day of p.
+// Start returns UTC midnight of the first day of p (the zero time for
+// the zero Period).
 func (p Period) Start() time.Time {
 	switch p.typ {
 	case Yearly:

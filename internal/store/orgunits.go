@@ -49,11 +49,30 @@ func (s *Store) SaveGroups(ctx context.Context, groups []orgunit.Group) error {
 	})
 }
 
-// Hierarchy is the reference hierarchy with every stored unit and group
+// Hierarchy is the reference hierarchy with every stored group and unit
 // added, parents before children.
 func (s *Store) Hierarchy(ctx context.Context) (*orgunit.Hierarchy, error) {
 	h, err := orgunit.Reference()
 	if err != nil {
+		return nil, err
+	}
+	grows, err := s.db.QueryContext(ctx, `SELECT code, name FROM org_unit_groups ORDER BY code`)
+	if err != nil {
+		return nil, fmt.Errorf("read groups: %w", err)
+	}
+	for grows.Next() {
+		var g orgunit.Group
+		if err := grows.Scan(&g.Code, &g.Name); err != nil {
+			grows.Close()
+			return nil, err
+		}
+		if err := h.AddGroup(g); err != nil {
+			grows.Close()
+			return nil, fmt.Errorf("read groups: %w", err)
+		}
+	}
+	grows.Close()
+	if err := grows.Err(); err != nil {
 		return nil, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT code, parent, level, name, coalesce(short_name,''), coalesce(type,''),
@@ -63,7 +82,6 @@ func (s *Store) Hierarchy(ctx context.Context) (*orgunit.Hierarchy, error) {
 		return nil, fmt.Errorf("read org units: %w", err)
 	}
 	defer rows.Close()
-	members := map[string][]string{}
 	for rows.Next() {
 		var u orgunit.Unit
 		var level int
@@ -75,31 +93,10 @@ func (s *Store) Hierarchy(ctx context.Context) (*orgunit.Hierarchy, error) {
 		u.Level = orgunit.Level(level)
 		if groups != "" {
 			u.Groups = strings.Split(groups, ",")
-			for _, g := range u.Groups {
-				members[g] = append(members[g], u.Code)
-			}
 		}
 		if err := h.Add(u); err != nil {
 			return nil, fmt.Errorf("read org units: %w", err)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read org units: %w", err)
-	}
-	grows, err := s.db.QueryContext(ctx, `SELECT code, name FROM org_unit_groups ORDER BY code`)
-	if err != nil {
-		return nil, fmt.Errorf("read groups: %w", err)
-	}
-	defer grows.Close()
-	for grows.Next() {
-		var g orgunit.Group
-		if err := grows.Scan(&g.Code, &g.Name); err != nil {
-			return nil, err
-		}
-		g.Members = members[g.Code]
-		if err := h.AddGroup(g); err != nil {
-			return nil, fmt.Errorf("read groups: %w", err)
-		}
-	}
-	return h, grows.Err()
+	return h, rows.Err()
 }

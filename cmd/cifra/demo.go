@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cifra-health/cifra/internal/catalog"
+	"github.com/cifra-health/cifra/internal/demo"
+	"github.com/cifra-health/cifra/internal/method"
+	"github.com/cifra-health/cifra/internal/store"
+)
+
+func newDemoCmd(g *globals) *cobra.Command {
+	var noServe, force bool
+	var addr string
+	var opt demo.Options
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Build a database of synthetic demo data, compute every rating and serve it",
+		Long: `Generates deterministic synthetic data for all 85 regions, their medical
+organisations (placed in real settlements) and 8 quarters, with spread,
+trends, gaps and outliers; computes every built-in methodology; and serves
+the result. Every output built on it says the data are synthetic.
+
+The database (--db) is replaced if it holds demo data or does not exist; a
+database with real data is never overwritten without --force.`,
+		Example: `  cifra demo
+  cifra demo --no-serve
+  cifra demo --addr 127.0.0.1:9090 --seed 7`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			start := time.Now()
+			c, st, err := buildDemo(ctx, g, opt, force)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			fmt.Fprintf(g.stdout, "Демонстрационная база %s построена за %s (данные синтетические).\n", g.db, time.Since(start).Round(time.Millisecond))
+			if noServe {
+				return nil
+			}
+			return serve(ctx, g, c, addr)
+		},
+	}
+	cmd.Flags().BoolVar(&noServe, "no-serve", false, "build the database and exit")
+	cmd.Flags().BoolVar(&force, "force", false, "replace a database that holds real data")
+	cmd.Flags().StringVar(&addr, "addr", env("CIFRA_ADDR", "127.0.0.1:8080"), "address to listen on (env CIFRA_ADDR)")
+	cmd.Flags().Uint64Var(&opt.Seed, "seed", 2020, "random seed (same seed, same data)")
+	cmd.Flags().StringVar(&opt.From, "from", "2019Q1", "first quarter")
+	cmd.Flags().StringVar(&opt.To, "to", "2020Q4", "last quarter")
+	cmd.Flags().Int64Var(&opt.PeoplePerMO, "people-per-mo", 60000, "one medical organisation per this many residents")
+	return cmd
+}
+
+// buildDemo replaces the database with a fresh demo and computes it.
+func buildDemo(ctx context.Context, g *globals, opt demo.Options, force bool) (*catalog.Catalog, *store.Store, error) {
+	if g.db != "" {
+		if _, err := os.Stat(g.db); err == nil {
+			st, err := store.Open(ctx, g.db, g.log)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s exists and cannot be opened (use another --db): %w", g.db, err)
+			}
+			synthetic := st.Synthetic(ctx)
+			n, _ := st.CountValues(ctx)
+			st.Close()
+			if !synthetic && n > 0 && !force {
+				return nil, nil, fmt.Errorf("%s holds %d real data values: refusing to replace it with demo data (use another --db or --force)", g.db, n)
+			}
+			for _, f := range []string{g.db, g.db + ".wal"} {
+				if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return nil, nil, err
+				}
+			}
+		}
+	}
+	st, err := store.Open(ctx, g.db, g.log)
+	if err != nil {
+		return nil, nil, err
+	}
+	fail := func(err error) (*catalog.Catalog, *store.Store, error) {
+		st.Close()
+		return nil, nil, err
+	}
+	if err := st.SetMeta(ctx, "synthetic", "true"); err != nil {
+		return fail(err)
+	}
+	c, err := catalog.Open(ctx, st, g.log)
+	if err != nil {
+		return fail(err)
+	}
+	ms, err := method.Builtin()
+	if err != nil {
+		return fail(err)
+	}
+	d, err := demo.Generate(c.Hierarchy(), ms, opt)
+	if err != nil {
+		return fail(err)
+	}
+	if err := st.SaveGroups(ctx, d.Groups); err != nil {
+		return fail(err)
+	}
+	if err := st.SaveOrgUnits(ctx, d.OrgUnits); err != nil {
+		return fail(err)
+	}
+	if err := c.ReloadHierarchy(ctx); err != nil {
+		return fail(err)
+	}
+	sum, err := st.ImportValues(ctx, d.Values, store.ImportOptions{Actor: "demo", Source: "demo", Format: "synthetic"})
+	if err != nil {
+		return fail(err)
+	}
+	if err := st.SetMeta(ctx, "demo_seed", strconv.FormatUint(opt.Seed, 10)); err != nil {
+		return fail(err)
+	}
+	g.log.Info("demo data", "org_units", len(d.OrgUnits), "values", sum.Imported)
+	tick, done := progress(g.stderr, "расчёт")
+	n, err := c.Recompute(ctx, tick)
+	done()
+	if err != nil {
+		return fail(err)
+	}
+	g.log.Info("computed", "results", n)
+	return c, st, nil
+}
