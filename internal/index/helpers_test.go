@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -73,4 +74,80 @@ func mustRun(t *testing.T, in *Input) *Result {
 		t.Fatalf("Run: %v", err)
 	}
 	return r
+}
+
+// synthetic builds a realistic input: nU units in 8 groups, nI indicators
+// (every 5th lower-is-better, every 7th per capita, a few skewed, ~3% cells
+// missing), and a tree root → 3 pillars → 8 sub-pillars → indicators, with
+// every step of the pipeline switched on.
+func synthetic(nU, nI int, seed uint64) *Input {
+	rng := rand.New(rand.NewPCG(seed, 99))
+	in := &Input{
+		Units:        make([]Unit, nU),
+		Indicators:   make([]Indicator, nI),
+		Values:       make([][]float64, nI),
+		Denominators: map[string][]float64{"pop": make([]float64, nU)},
+	}
+	for u := range in.Units {
+		in.Units[u] = Unit{ID: fmt.Sprintf("r%02d", u), Group: fmt.Sprintf("fd%d", u%8)}
+		in.Denominators["pop"][u] = 1e5 + rng.Float64()*5e6
+	}
+	by := map[string]string{}
+	for i := range in.Indicators {
+		id := fmt.Sprintf("i%02d", i)
+		dir := HigherIsBetter
+		if i%5 == 4 {
+			dir = LowerIsBetter
+		}
+		in.Indicators[i] = Indicator{ID: id, Direction: dir}
+		row := make([]float64, nU)
+		for u := range row {
+			switch {
+			case i%6 == 0: // skewed: a few regions far ahead
+				row[u] = math.Exp(rng.NormFloat64() * 1.2)
+			default:
+				row[u] = 50 + 15*rng.NormFloat64()
+			}
+			if i%7 == 3 {
+				row[u] *= in.Denominators["pop"][u] / 1000
+				by[id] = "pop"
+			}
+			if rng.IntN(33) == 0 {
+				row[u] = math.NaN()
+			}
+		}
+		in.Values[i] = row
+	}
+	root := &Node{ID: "index"}
+	var subs []*Node
+	for p := range 3 {
+		pillar := &Node{ID: fmt.Sprintf("p%d", p), Weight: 1 + float64(p)/3}
+		root.Children = append(root.Children, pillar)
+		for s := range 3 {
+			if p == 2 && s == 2 {
+				break // 8 sub-pillars
+			}
+			sub := &Node{ID: fmt.Sprintf("p%d.%d", p, s), Weight: 1}
+			pillar.Children = append(pillar.Children, sub)
+			subs = append(subs, sub)
+		}
+	}
+	subs[3].Aggregation = AggGeometric
+	for i, ind := range in.Indicators {
+		sub := subs[i%len(subs)]
+		sub.Children = append(sub.Children, &Node{ID: "n" + ind.ID, Weight: 1 + float64(i%3), Indicator: ind.ID})
+	}
+	in.Tree = root
+	in.Config = Config{
+		Denominate: DenominateConfig{By: by, Scale: 1000},
+		Impute:     ImputeConfig{Method: ImputeGroupMedian},
+		Screen:     ScreenConfig{MinAvailability: 0.8},
+		Outliers:   OutlierConfig{Enabled: true},
+		Normalise:  NormaliseConfig{Method: NormMinMax, Range: [2]float64{1, 100}},
+		Aggregate:  AggregateConfig{Method: AggArithmetic},
+		Grades:     []Grade{{Name: "A", Min: 70}, {Name: "B", Min: 50}, {Name: "C", Min: 0}},
+		Leaders:    10,
+		Laggards:   10,
+	}
+	return in
 }
