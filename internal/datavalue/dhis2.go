@@ -1,6 +1,7 @@
 package datavalue
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -51,7 +52,11 @@ func (e *dhis2Element) reset() {
 // line and column; no dataValues array); problems with values are in
 // Batch.Rejected.
 func ReadDHIS2(r io.Reader, name string, res Resolver) (*Batch, error) {
-	pr := newPosReader(r)
+	br := bufio.NewReader(r)
+	if head, _ := br.Peek(len(bomUTF8)); bytes.Equal(head, bomUTF8) {
+		br.Discard(len(bomUTF8)) // Windows editors add it; encoding/json refuses it
+	}
+	pr := newPosReader(br)
 	d := &dhis2Reader{
 		name: name,
 		pr:   pr,
@@ -241,23 +246,27 @@ func (d *dhis2Reader) skip() error {
 	}
 }
 
-// syntax wraps a decoding error with the position in the file.
+// syntax wraps a decoding error with its position in the file.
 func (d *dhis2Reader) syntax(err error) error {
-	off := d.dec.InputOffset()
-	var se *json.SyntaxError
+	at, ok := d.pr.syn.position()
 	switch {
-	case errors.As(err, &se):
-		off = se.Offset
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		off = d.pr.off
-		err = errors.New("unexpected end of file")
+		at, err = d.pr.syn.end(), errors.New("unexpected end of file")
+	case !ok:
+		// The checker saw no error where json.Decoder did: say roughly.
+		at = "about " + d.pr.position(d.dec.InputOffset())
 	}
-	return fmt.Errorf("%s: invalid JSON at %s: %w", d.name, d.pr.position(off), err)
+	return fmt.Errorf("%s: invalid JSON at %s: %w", d.name, at, err)
 }
 
-// structure reports well-formed JSON of the wrong shape.
+// structure reports well-formed JSON of the wrong shape, found being the
+// token just read.
 func (d *dhis2Reader) structure(what string, found json.Token) error {
-	return fmt.Errorf("%s: %s at %s, found %s", d.name, what, d.pr.position(d.dec.InputOffset()), tokenText(found))
+	off := d.dec.InputOffset()
+	if _, delim := found.(json.Delim); delim {
+		off-- // point at the bracket, not after it
+	}
+	return fmt.Errorf("%s: %s at %s, found %s", d.name, what, d.pr.position(off), tokenText(found))
 }
 
 func tokenText(t json.Token) string {

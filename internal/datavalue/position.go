@@ -6,13 +6,21 @@ import (
 	"io"
 )
 
-// posReader counts what passes through it so that a byte offset reported by
-// encoding/json can be turned into a line and column without keeping the
-// file. It keeps only the last two reads: json.Decoder examines all it has
-// buffered before it reads again, so an error always lies in one of them.
+// posReader sits between the file and json.Decoder so that errors can say
+// where they are without the file being kept:
+//
+//   - a syntax checker sees every byte and notes the line and column of the
+//     first syntax error. json.SyntaxError.Offset cannot be used for this:
+//     when Token and Decode are mixed it counts only the bytes Decode
+//     scanned.
+//   - the last two reads are kept, to place offsets from
+//     Decoder.InputOffset (well-formed JSON of the wrong shape).
+//     json.Decoder examines all it has buffered before it reads again, so
+//     its current offset lies in one of them.
 type posReader struct {
 	r   io.Reader
 	off int64 // bytes read so far
+	syn jsonSyntax
 
 	// Everything before winStart is summarised by lines and lastNL.
 	winStart int64
@@ -23,12 +31,13 @@ type posReader struct {
 }
 
 func newPosReader(r io.Reader) *posReader {
-	return &posReader{r: r, lastNL: -1}
+	return &posReader{r: r, lastNL: -1, syn: newJSONSyntax()}
 }
 
 func (p *posReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
 	if n > 0 {
+		p.syn.feed(b[:n])
 		p.winStart += int64(len(p.prev))
 		if i := bytes.LastIndexByte(p.prev, '\n'); i >= 0 {
 			p.lines += bytes.Count(p.prev, []byte{'\n'})
@@ -40,8 +49,9 @@ func (p *posReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// position renders offset off as "line L, column C" (1-based; the column
-// counts bytes), or as a byte offset if it is no longer in the window.
+// position renders the 0-based byte offset off as "line L, column C"
+// (1-based; the column counts bytes), or as a byte offset if it is no
+// longer in the window.
 func (p *posReader) position(off int64) string {
 	if off < p.winStart || off > p.off {
 		return fmt.Sprintf("byte %d", off)

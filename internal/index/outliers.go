@@ -22,21 +22,18 @@ import (
 //	skew < 0: −log(max − x + 0.01·(max − min))
 func treatOutliers(x []float64, include []bool, cfg OutlierConfig, unitIDs []string) ([]float64, Treatment) {
 	out := make([]float64, len(x))
-	order := make([]int, 0, len(x)) // units taking part, sorted by value
+	order := make([]int, 0, len(x)) // units taking part
+	vals := make([]float64, 0, len(x))
 	for u, v := range x {
 		if include[u] && present(v) {
 			out[u] = v
 			order = append(order, u)
+			vals = append(vals, v)
 		} else {
 			out[u] = math.NaN()
 		}
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(x[a], x[b]) })
-	sorted := make([]float64, len(order))
-	for k, u := range order {
-		sorted[k] = x[u]
-	}
-	skew, kurt := skewKurt(sorted)
+	skew, kurt := skewKurt(vals)
 	t := Treatment{
 		SkewBefore: skew, KurtBefore: kurt, SkewAfter: skew, KurtAfter: kurt,
 		WinsorLow: math.NaN(), WinsorHigh: math.NaN(),
@@ -46,6 +43,18 @@ func treatOutliers(x []float64, include []bool, cfg OutlierConfig, unitIDs []str
 		return out, t
 	}
 
+	// Sort by value, ties by unit order, so the clipped units are
+	// deterministic.
+	slices.SortFunc(order, func(a, b int) int {
+		if c := cmp.Compare(x[a], x[b]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	sorted := vals
+	for k, u := range order {
+		sorted[k] = x[u]
+	}
 	n := len(sorted)
 	cur := slices.Clone(sorted)
 	hi, lo := 0, 0 // points winsorised on each side

@@ -33,10 +33,13 @@ func TestWhatIf(t *testing.T) {
 		t.Fatalf("levers = %+v, want %+v", levers, want)
 	}
 
-	// u3 with explicit targets: a → 9 gives a: 100, 80, 20, 90 → 45 (rank 3,
-	// gain 1); b → 9 gives b: 50, 80, 100, 90 → 45 too, tie with… u3 (0+90)/2 = 45
-	// vs u2 60 → rank 3, gain 1. Same gain and score: both, stable order a, b.
-	levers, err = WhatIf(whatIfInput(), "u3", WhatIfOptions{Target: map[string]float64{"a": 9, "b": 9}})
+	// u3 with explicit targets 10. Note min/max move with the data:
+	//   a → 10: a = 10, 8, 2, 10 → 100, 75, 0, 100; b = 50, 80, 100, 0;
+	//           scores 75, 77.5, 50, 50 → u3 ties u2 at rank 3, gain 1.
+	//   b → 10: b = 5, 8, 10, 10 → 0, 60, 100, 100; a = 100, 80, 20, 0;
+	//           scores 50, 70, 60, 50 → u3 ties u0 at rank 3, gain 1.
+	// Same gain and score: stable order a, b.
+	levers, err = WhatIf(whatIfInput(), "u3", WhatIfOptions{Target: map[string]float64{"a": 10, "b": 10}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +47,7 @@ func TestWhatIf(t *testing.T) {
 		t.Fatalf("levers = %+v", levers)
 	}
 	for _, l := range levers {
-		if l.NewRank != 3 || l.Gain != 1 || !closeTo(l.NewScore, 45) {
+		if l.NewRank != 3 || l.Gain != 1 || !closeTo(l.NewScore, 50) {
 			t.Errorf("lever %+v", l)
 		}
 	}

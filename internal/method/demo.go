@@ -1,5 +1,10 @@
 package method
 
+import (
+	"slices"
+	"strings"
+)
+
 // DemoHint tells the demo generator how to invent plausible values of a data
 // element, written under `demo:` in the file. Generated values are never
 // statistics; the hint only keeps demo screens believable (shares below 100
@@ -50,3 +55,73 @@ const (
 
 // referenceColumns are the reference-data series a DemoHint may copy.
 var referenceColumns = []string{"population"}
+
+// demo checks a data element's demo hint; raw holds all data elements so
+// that share_of can be followed.
+func (b *builder) demo(path, ctx, id string, h *DemoHint, raw []rawDataElement) {
+	switch h.Per {
+	case DemoPerMO, DemoPerRegion:
+	case "":
+		if !b.failed[join(path, "per")] {
+			b.add(path, "%s: per is required (mo or region)", ctx)
+		}
+	default:
+		b.add(join(path, "per"), "%s: per: unknown value %q (want mo or region)", ctx, h.Per)
+	}
+	ways := 0
+	for _, set := range []bool{h.Base != 0, h.ShareOf != "", h.Reference != ""} {
+		if set {
+			ways++
+		}
+	}
+	if ways != 1 {
+		b.add(path, "%s: set exactly one of base, share_of and reference", ctx)
+	}
+	if h.Base < 0 || h.PerPopulation < 0 || h.SD < 0 || h.ShareSD < 0 {
+		b.add(path, "%s: base, per_population, sd and share_sd must not be negative", ctx)
+	}
+	if h.ShareMean < 0 || h.ShareMean > 1 {
+		b.add(join(path, "share_mean"), "%s: share_mean must be within 0..1, got %g", ctx, h.ShareMean)
+	}
+	if h.Min != nil && h.Max != nil && *h.Min > *h.Max {
+		b.add(join(path, "min"), "%s: min %g is above max %g", ctx, *h.Min, *h.Max)
+	}
+	if h.Reference != "" && !slices.Contains(referenceColumns, h.Reference) {
+		b.add(join(path, "reference"), "%s: reference: unknown series %q (want %s)", ctx, h.Reference, strings.Join(referenceColumns, ", "))
+	}
+	if h.ShareOf != "" {
+		b.shareOf(path, ctx, id, h, raw)
+	}
+}
+
+// shareOf follows the share_of chain: it must reach a known element of the
+// same unit level without coming back to where it started.
+func (b *builder) shareOf(path, ctx, id string, h *DemoHint, raw []rawDataElement) {
+	byID := map[string]*DemoHint{}
+	for _, r := range raw {
+		if r.Demo != nil {
+			byID[r.ID] = r.Demo
+		}
+	}
+	p := join(path, "share_of")
+	if _, ok := b.des[h.ShareOf]; !ok {
+		b.add(p, "%s: share_of: unknown data element %q", ctx, h.ShareOf)
+		return
+	}
+	whole, ok := byID[h.ShareOf]
+	if !ok {
+		b.add(p, "%s: share_of: data element %q has no demo hint to take a share of", ctx, h.ShareOf)
+		return
+	}
+	if whole.Per != h.Per {
+		b.add(p, "%s: share_of: %q is generated per %s, this element per %s", ctx, h.ShareOf, whole.Per, h.Per)
+	}
+	seen := map[string]bool{id: true}
+	for cur := whole; cur != nil && cur.ShareOf != ""; cur = byID[cur.ShareOf] {
+		if seen[cur.ShareOf] {
+			b.add(p, "%s: share_of: the chain of shares comes back to %q", ctx, cur.ShareOf)
+			return
+		}
+		seen[cur.ShareOf] = true
+	}
+}

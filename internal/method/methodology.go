@@ -122,6 +122,8 @@ type Input struct {
 	DataElement string `yaml:"data_element" json:"data_element"`
 	Methodology string `yaml:"methodology" json:"methodology"`
 	Node        string `yaml:"node" json:"node,omitempty"`
+
+	line int // where it was written, for CheckInputs
 }
 
 // Indicator returns the indicator with the given id.

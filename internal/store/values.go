@@ -90,7 +90,7 @@ func (s *Store) ImportValues(ctx context.Context, vals []datavalue.Value, opt Im
 			AND d.period = s.period AND d.org_unit = s.org_unit AND ` + changed, nil},
 		{"insert", `INSERT INTO data_values SELECT s.data_element, s.period, s.org_unit, s.value, s.comment, s.period_start, s.period_end, ?, ?
 			FROM staging s ANTI JOIN data_values d USING (data_element, period, org_unit)`, []any{opt.Source, now}},
-		{"log", `INSERT INTO imports (at, actor, source, format, imported, updated, ignored) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		{"log", `INSERT INTO imports (imported_at, actor, source, format, imported, updated, ignored) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			[]any{now, opt.Actor, opt.Source, opt.Format, sum.Imported, sum.Updated, sum.Ignored}},
 	}
 	for _, st := range steps {
@@ -237,13 +237,13 @@ type AuditEntry struct {
 
 // Audit lists the recorded changes for one org unit (all when empty), newest first.
 func (s *Store) Audit(ctx context.Context, orgUnit string, limit int) ([]AuditEntry, error) {
-	q := `SELECT at, actor, source, data_element, period, org_unit, old_value, new_value FROM data_value_audit`
+	q := `SELECT changed_at, actor, source, data_element, period, org_unit, old_value, new_value FROM data_value_audit`
 	var args []any
 	if orgUnit != "" {
 		q += ` WHERE org_unit = ?`
 		args = append(args, orgUnit)
 	}
-	q += ` ORDER BY at DESC, data_element, period LIMIT ?`
+	q += ` ORDER BY changed_at DESC, data_element, period LIMIT ?`
 	args = append(args, limit)
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {

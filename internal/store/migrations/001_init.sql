@@ -39,7 +39,7 @@ CREATE TABLE data_values (
 
 -- Append-only record of every change to a data value.
 CREATE TABLE data_value_audit (
-    at           TIMESTAMP NOT NULL,
+    changed_at           TIMESTAMP NOT NULL,
     actor        VARCHAR NOT NULL,
     source       VARCHAR NOT NULL,
     data_element VARCHAR NOT NULL,
@@ -52,7 +52,7 @@ CREATE TABLE data_value_audit (
 CREATE SEQUENCE import_id START 1;
 CREATE TABLE imports (
     id        BIGINT PRIMARY KEY DEFAULT nextval('import_id'),
-    at        TIMESTAMP NOT NULL,
+    imported_at        TIMESTAMP NOT NULL,
     actor     VARCHAR NOT NULL,
     source    VARCHAR NOT NULL,
     format    VARCHAR NOT NULL,
