@@ -94,12 +94,13 @@ type pendingElement struct {
 }
 
 func (d *dhis2Reader) read() error {
+	before := d.dec.InputOffset()
 	tok, err := d.dec.Token()
 	if err != nil {
 		return d.syntax(err)
 	}
 	if tok != json.Delim('{') {
-		return d.structure(`expected a JSON object {"dataValues": [...]}`, tok)
+		return d.structure(`expected a JSON object {"dataValues": [...]}`, tok, before)
 	}
 	for d.dec.More() {
 		tok, err := d.dec.Token()
@@ -129,11 +130,12 @@ func (d *dhis2Reader) read() error {
 	if _, err := d.dec.Token(); err != nil { // the closing '}'
 		return d.syntax(err)
 	}
+	end := d.dec.InputOffset()
 	if tok, err := d.dec.Token(); !errors.Is(err, io.EOF) {
 		if err != nil {
 			return d.syntax(err)
 		}
-		return d.structure("unexpected data after the top-level object", tok)
+		return d.structure("unexpected data after the top-level object", tok, end)
 	}
 	if !d.sawValues {
 		return fmt.Errorf(`%s: no "dataValues" array`, d.name)
@@ -168,12 +170,13 @@ func (d *dhis2Reader) topLevel(key string, check func(Source, string, string) (r
 
 func (d *dhis2Reader) values() error {
 	d.sawValues = true
+	before := d.dec.InputOffset()
 	tok, err := d.dec.Token()
 	if err != nil {
 		return d.syntax(err)
 	}
 	if tok != json.Delim('[') {
-		return d.structure(`"dataValues" must be an array`, tok)
+		return d.structure(`"dataValues" must be an array`, tok, before)
 	}
 	for d.dec.More() {
 		d.n++
@@ -259,14 +262,10 @@ func (d *dhis2Reader) syntax(err error) error {
 	return fmt.Errorf("%s: invalid JSON at %s: %w", d.name, at, err)
 }
 
-// structure reports well-formed JSON of the wrong shape, found being the
-// token just read.
-func (d *dhis2Reader) structure(what string, found json.Token) error {
-	off := d.dec.InputOffset()
-	if _, delim := found.(json.Delim); delim {
-		off-- // point at the bracket, not after it
-	}
-	return fmt.Errorf("%s: %s at %s, found %s", d.name, what, d.pr.position(off), tokenText(found))
+// structure reports well-formed JSON of the wrong shape: found is the
+// token just read, which began at or after offset before.
+func (d *dhis2Reader) structure(what string, found json.Token, before int64) error {
+	return fmt.Errorf("%s: %s at %s, found %s", d.name, what, d.pr.position(d.pr.skipSeparators(before)), tokenText(found))
 }
 
 func tokenText(t json.Token) string {

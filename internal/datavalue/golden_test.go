@@ -50,8 +50,8 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, err := Read(bytes.NewReader(data), name, "", testResolver(), "")
-			got := render(b, err)
+			b, readErr := Read(bytes.NewReader(data), name, "", testResolver(), "")
+			got := render(b, readErr)
 			golden := path + ".golden"
 			if *update {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
@@ -67,10 +67,10 @@ func TestGolden(t *testing.T) {
 				t.Errorf("%s differs from %s:\n got:\n%s\nwant:\n%s", name, golden, got, want)
 			}
 			good := strings.HasPrefix(name, "good")
-			if good && (err != nil || len(b.Rejected) > 0) {
+			if good && (readErr != nil || len(b.Rejected) > 0) {
 				t.Errorf("good file %s has problems:\n%s", name, got)
 			}
-			if !good && err == nil && len(b.Rejected) == 0 {
+			if !good && readErr == nil && len(b.Rejected) == 0 {
 				t.Errorf("bad file %s passed", name)
 			}
 		})

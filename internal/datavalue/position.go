@@ -71,3 +71,21 @@ func (p *posReader) position(off int64) string {
 	}
 	return fmt.Sprintf("line %d, column %d", lines+1, off-lastNL)
 }
+
+// skipSeparators returns the offset of the first byte at or after off that
+// is neither white space nor ':' or ',' (the start of the next token), as
+// far as the window shows.
+func (p *posReader) skipSeparators(off int64) int64 {
+	at := p.winStart
+	for _, chunk := range [][]byte{p.prev, p.cur} {
+		for i := max(off-at, 0); i < int64(len(chunk)); i++ {
+			switch chunk[i] {
+			case ' ', '\t', '\r', '\n', ':', ',':
+			default:
+				return at + i
+			}
+		}
+		at += int64(len(chunk))
+	}
+	return off
+}

@@ -14,14 +14,7 @@ type aggBuf struct {
 }
 
 func newAggBuf(nNodes, nUnits int, withContrib bool) *aggBuf {
-	mk := func() [][]float64 {
-		flat := make([]float64, nNodes*nUnits)
-		m := make([][]float64, nNodes)
-		for k := range m {
-			m[k] = flat[k*nUnits : (k+1)*nUnits : (k+1)*nUnits]
-		}
-		return m
-	}
+	mk := func() [][]float64 { return matrix(nNodes, nUnits) }
 	b := &aggBuf{score: mk(), eff: mk(), withContrib: withContrib}
 	if withContrib {
 		b.contrib = mk()

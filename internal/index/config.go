@@ -53,6 +53,8 @@ type ScreenConfig struct {
 // OutlierConfig controls the outlier treatment of the OECD/JRC Handbook as
 // implemented in COINr: an indicator is treated when |skewness| > Skewness and
 // kurtosis > Kurtosis; winsorise at most MaxPoints points, else log-transform.
+// Skewness and kurtosis are the sample estimators of Excel's SKEW and KURT
+// (bias-adjusted G1, and G2 as excess kurtosis: 0 for a normal sample).
 type OutlierConfig struct {
 	Enabled   bool    `yaml:"enabled" json:"enabled"`
 	Skewness  float64 `yaml:"skewness" json:"skewness,omitempty"`     // default 2

@@ -151,3 +151,15 @@ func synthetic(nU, nI int, seed uint64) *Input {
 	}
 	return in
 }
+
+// norm1 and treat1 allocate the output for one-off calls in tests.
+func norm1(x []float64, ind Indicator, cfg NormaliseConfig, m NormaliseMethod, ref int, ids []string) ([]float64, []string, error) {
+	out := make([]float64, len(x))
+	w, err := normalise(out, x, ind, cfg, m, ref, ids, nil)
+	return out, w, err
+}
+
+func treat1(x []float64, include []bool, cfg OutlierConfig, ids []string) ([]float64, Treatment) {
+	out := make([]float64, len(x))
+	return out, treatOutliers(out, x, include, cfg, ids, nil)
+}

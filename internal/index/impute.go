@@ -6,83 +6,102 @@ import (
 )
 
 // impute returns vals with missing cells filled by method, and which cells
-// were filled. Statistics use every unit's observed value (screening comes
-// later and only looks at what was observed). Group methods fall back to the
-// all-unit statistic when the unit's group has no observed value; an
-// indicator with no observed value at all stays missing, with a warning.
+// were filled. Rows without a missing cell are shared with vals, not copied.
+// Statistics use every unit's observed value (screening comes later and
+// only looks at what was observed). Group methods fall back to the all-unit
+// statistic when the unit's group has no observed value; an indicator with
+// no observed value at all stays missing, with a warning.
 func impute(vals [][]float64, units []Unit, ids []string, method ImputeMethod) (out [][]float64, was [][]bool, warnings []string) {
 	out = make([][]float64, len(vals))
 	was = make([][]bool, len(vals))
-	var groups map[string][]int
+	nU := len(units)
+	flatWas := make([]bool, len(vals)*nU)
+	var groupOf []int // unit → group number, for group methods
+	var nGroups int
 	if method == ImputeGroupMean || method == ImputeGroupMedian {
-		groups = make(map[string][]int)
+		groupOf = make([]int, nU)
+		num := make(map[string]int)
 		for u, unit := range units {
-			groups[unit.Group] = append(groups[unit.Group], u)
+			g, ok := num[unit.Group]
+			if !ok {
+				g = len(num)
+				num[unit.Group] = g
+			}
+			groupOf[u] = g
 		}
+		nGroups = len(num)
 	}
 	stat := median
 	if method == ImputeMean || method == ImputeGroupMean {
 		stat = mean
 	}
 	var buf []float64
+	var groupStat []float64
 	for i, row := range vals {
-		out[i] = append([]float64(nil), row...)
-		was[i] = make([]bool, len(row))
-		if method == ImputeNone || method == "" {
+		out[i] = row
+		was[i] = flatWas[i*nU : (i+1)*nU : (i+1)*nU]
+		if method == ImputeNone || method == "" || !anyMissing(row) {
 			continue
 		}
-		missing := 0
-		buf = buf[:0]
-		for _, v := range row {
-			if present(v) {
-				buf = append(buf, v)
-			} else {
-				missing++
-			}
-		}
-		if missing == 0 {
-			continue
-		}
+		buf = observed(buf[:0], row, nil, -1)
 		if len(buf) == 0 {
 			warnings = append(warnings, fmt.Sprintf("indicator %q: no observed values, nothing to impute from", ids[i]))
 			continue
 		}
-		all := stat(buf)
-		groupStat := make(map[string]float64)
+		all := math.NaN() // computed when first needed: group methods rarely do
+		if groupOf != nil {
+			groupStat = groupStat[:0]
+			for range nGroups {
+				groupStat = append(groupStat, math.Inf(1)) // not yet computed
+			}
+		}
+		filled := append([]float64(nil), row...)
 		for u, v := range row {
 			if present(v) {
 				continue
 			}
-			fill := all
-			if groups != nil {
-				g := units[u].Group
-				s, ok := groupStat[g]
-				if !ok {
-					s = groupStatistic(row, groups[g], stat)
-					groupStat[g] = s
+			fill := math.NaN()
+			if groupOf != nil {
+				g := groupOf[u]
+				if math.IsInf(groupStat[g], 1) {
+					buf = observed(buf[:0], row, groupOf, g)
+					groupStat[g] = math.NaN()
+					if len(buf) > 0 {
+						groupStat[g] = stat(buf)
+					}
 				}
-				if present(s) {
-					fill = s
-				}
+				fill = groupStat[g]
 			}
-			out[i][u] = fill
+			if !present(fill) {
+				if !present(all) {
+					all = stat(observed(buf[:0], row, nil, -1))
+				}
+				fill = all
+			}
+			filled[u] = fill
 			was[i][u] = true
 		}
+		out[i] = filled
 	}
 	return out, was, warnings
 }
 
-// groupStatistic is stat over the observed values of the members; NaN when
-// none is observed.
-func groupStatistic(row []float64, members []int, stat func([]float64) float64) float64 {
-	var xs []float64
-	for _, u := range members {
-		if present(row[u]) {
-			xs = append(xs, row[u])
+func anyMissing(row []float64) bool {
+	for _, v := range row {
+		if !present(v) {
+			return true
 		}
 	}
-	if len(xs) == 0 {
-		return math.NaN()
+	return false
+}
+
+// observed appends to dst the observed values of row, restricted to units
+// u with groupOf[u] == g when groupOf is set.
+func observed(dst, row []float64, groupOf []int, g int) []float64 {
+	for u, v := range row {
+		if present(v) && (groupOf == nil || groupOf[u] == g) {
+			dst = append(dst, v)
+		}
 	}
-	return stat(xs)
+	return dst
 }

@@ -43,9 +43,14 @@ func ratioScale(m NormaliseMethod) bool {
 //     worst min/max. Clipped to [0, 1], scaled to Range; needs max > 0.
 //   - goalposts: (x−lo)/(hi−lo), or (hi−x)/(hi−lo) for lower-is-better,
 //     clipped to [0, 1] and scaled to Range.
-func normalise(x []float64, ind Indicator, cfg NormaliseConfig, method NormaliseMethod, refUnit int, unitIDs []string) (out []float64, warnings []string, err error) {
-	out = make([]float64, len(x))
-	idx := make([]int, 0, len(x))
+//
+// The result goes to out (len(x)); sc may be nil.
+func normalise(out, x []float64, ind Indicator, cfg NormaliseConfig, method NormaliseMethod, refUnit int, unitIDs []string, sc *scratch) (warnings []string, err error) {
+	if sc == nil {
+		sc = &scratch{}
+	}
+	idx := sc.idx[:0]
+	defer func() { sc.idx = idx }()
 	for u, v := range x {
 		out[u] = math.NaN()
 		if present(v) {
@@ -53,7 +58,7 @@ func normalise(x []float64, ind Indicator, cfg NormaliseConfig, method Normalise
 		}
 	}
 	if len(idx) == 0 {
-		return out, nil, nil
+		return nil, nil
 	}
 	lo, hi := cfg.Range[0], cfg.Range[1]
 	scaled := func(p float64) float64 { return lo + p*(hi-lo) }
@@ -83,10 +88,11 @@ func normalise(x []float64, ind Indicator, cfg NormaliseConfig, method Normalise
 		}
 
 	case NormZScore:
-		vs := make([]float64, len(idx))
-		for k, u := range idx {
-			vs[k] = better(u)
+		vs := sc.vals[:0]
+		for _, u := range idx {
+			vs = append(vs, better(u))
 		}
+		sc.vals = vs
 		m, sd := mean(vs), sampleSD(vs)
 		if !(sd > 0) {
 			warn("no spread; zscore gives everyone the centre")
@@ -116,11 +122,14 @@ func normalise(x []float64, ind Indicator, cfg NormaliseConfig, method Normalise
 
 	case NormDistanceRef:
 		if refUnit < 0 {
-			return nil, nil, fmt.Errorf("indicator %q: distance_to_ref needs normalise.reference (a unit id)", ind.ID)
+			return nil, fmt.Errorf("indicator %q: distance_to_ref needs normalise.reference (a unit id)", ind.ID)
 		}
 		ref := x[refUnit]
-		if !present(ref) || ref <= 0 {
-			return nil, nil, fmt.Errorf("indicator %q: reference unit %q has value %g; distance_to_ref needs a positive reference value", ind.ID, unitIDs[refUnit], ref)
+		if !present(ref) {
+			return nil, fmt.Errorf("indicator %q: reference unit %q has no value (missing or screened out); distance_to_ref needs one", ind.ID, unitIDs[refUnit])
+		}
+		if ref <= 0 {
+			return nil, fmt.Errorf("indicator %q: reference unit %q has value %g; distance_to_ref needs a positive reference value", ind.ID, unitIDs[refUnit], ref)
 		}
 		for _, u := range idx {
 			if ind.Direction == HigherIsBetter {
@@ -128,18 +137,18 @@ func normalise(x []float64, ind Indicator, cfg NormaliseConfig, method Normalise
 				continue
 			}
 			if x[u] <= 0 {
-				return nil, nil, fmt.Errorf("indicator %q (lower is better): unit %q has value %g; distance_to_ref divides by it, choose another method", ind.ID, unitIDs[u], x[u])
+				return nil, fmt.Errorf("indicator %q (lower is better): unit %q has value %g; distance_to_ref divides by it, choose another method", ind.ID, unitIDs[u], x[u])
 			}
 			out[u] = ref / x[u] * 100
 		}
 
 	case NormDistanceTarget:
 		if ind.Target == nil {
-			return nil, nil, fmt.Errorf("indicator %q: distance_to_target needs a target", ind.ID)
+			return nil, fmt.Errorf("indicator %q: distance_to_target needs a target", ind.ID)
 		}
 		t := *ind.Target
 		if !(t > 0) {
-			return nil, nil, fmt.Errorf("indicator %q: distance_to_target needs a positive target, got %g", ind.ID, t)
+			return nil, fmt.Errorf("indicator %q: distance_to_target needs a positive target, got %g", ind.ID, t)
 		}
 		for _, u := range idx {
 			var p float64
@@ -156,7 +165,7 @@ func normalise(x []float64, ind Indicator, cfg NormaliseConfig, method Normalise
 
 	case NormFractionMax:
 		if !(xmax > 0) {
-			return nil, nil, fmt.Errorf("indicator %q: fraction_of_max needs a positive maximum, got %g", ind.ID, xmax)
+			return nil, fmt.Errorf("indicator %q: fraction_of_max needs a positive maximum, got %g", ind.ID, xmax)
 		}
 		for _, u := range idx {
 			v := x[u]
@@ -169,11 +178,11 @@ func normalise(x []float64, ind Indicator, cfg NormaliseConfig, method Normalise
 	case NormGoalposts:
 		gp, ok := cfg.Goalposts[ind.ID]
 		if !ok {
-			return nil, nil, fmt.Errorf("indicator %q: goalposts normalisation but no goalposts for it", ind.ID)
+			return nil, fmt.Errorf("indicator %q: goalposts normalisation but no goalposts for it", ind.ID)
 		}
 		glo, ghi := gp[0], gp[1]
 		if !(glo < ghi) {
-			return nil, nil, fmt.Errorf("indicator %q: goalposts must be [low, high] with low < high, got [%g, %g]", ind.ID, glo, ghi)
+			return nil, fmt.Errorf("indicator %q: goalposts must be [low, high] with low < high, got [%g, %g]", ind.ID, glo, ghi)
 		}
 		for _, u := range idx {
 			p := (x[u] - glo) / (ghi - glo)
@@ -184,9 +193,9 @@ func normalise(x []float64, ind Indicator, cfg NormaliseConfig, method Normalise
 		}
 
 	default:
-		return nil, nil, fmt.Errorf("indicator %q: unknown normalisation %q", ind.ID, method)
+		return nil, fmt.Errorf("indicator %q: unknown normalisation %q", ind.ID, method)
 	}
-	return out, warnings, nil
+	return warnings, nil
 }
 
 // avgRanks ranks the units idx by key ascending: rank[k] is the 1-based rank

@@ -73,7 +73,7 @@ func TestNormalise(t *testing.T) {
 				c.Range = tt.rng
 			}
 			ind := Indicator{ID: "x", Direction: tt.dir, Target: tt.target}
-			got, _, err := normalise(x, ind, c, tt.method, 3, ids)
+			got, _, err := norm1(x, ind, c, tt.method, 3, ids)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -92,7 +92,7 @@ func TestNormaliseConstant(t *testing.T) {
 		m    NormaliseMethod
 		want float64
 	}{{NormMinMax, 50}, {NormZScore, 100}, {NormRank, 2}, {NormPercentileRank, 50}, {NormBorda, 0}} {
-		got, warn, err := normalise(x, Indicator{ID: "x", Direction: HigherIsBetter}, cfg, tt.m, -1, ids)
+		got, warn, err := norm1(x, Indicator{ID: "x", Direction: HigherIsBetter}, cfg, tt.m, -1, ids)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,13 +120,13 @@ func TestNormaliseErrors(t *testing.T) {
 		{"no goalposts", Indicator{ID: "g", Direction: 1}, []float64{1, 2}, NormGoalposts, -1, `"g": goalposts normalisation but no goalposts`},
 		{"empty goalposts", Indicator{ID: "bad", Direction: 1}, []float64{1, 2}, NormGoalposts, -1, "low < high"},
 		{"no reference", Indicator{ID: "r", Direction: 1}, []float64{1, 2}, NormDistanceRef, -1, "needs normalise.reference"},
-		{"reference missing", Indicator{ID: "r", Direction: 1}, []float64{nan, 2}, NormDistanceRef, 0, `reference unit "a" has value NaN`},
+		{"reference missing", Indicator{ID: "r", Direction: 1}, []float64{nan, 2}, NormDistanceRef, 0, `reference unit "a" has no value`},
 		{"lower ref zero value", Indicator{ID: "r", Direction: -1}, []float64{1, 0}, NormDistanceRef, 0, `unit "b" has value 0`},
 		{"fraction of non-positive max", Indicator{ID: "f", Direction: 1}, []float64{-1, 0}, NormFractionMax, -1, "positive maximum"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := normalise(tt.x, tt.ind, cfg, tt.method, tt.ref, ids)
+			_, _, err := norm1(tt.x, tt.ind, cfg, tt.method, tt.ref, ids)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want it to contain %q", err, tt.want)
 			}
@@ -156,13 +156,13 @@ func TestRankInvariantUnderMonotoneTransform(t *testing.T) {
 			}
 		}
 		for _, method := range []NormaliseMethod{NormRank, NormPercentileRank, NormBorda} {
-			base, _, _ := normalise(x, ind, cfg, method, -1, ids)
+			base, _, _ := norm1(x, ind, cfg, method, -1, ids)
 			for k, f := range transforms {
 				y := make([]float64, n)
 				for i, v := range x {
 					y[i] = f(v)
 				}
-				got, _, _ := normalise(y, ind, cfg, method, -1, ids)
+				got, _, _ := norm1(y, ind, cfg, method, -1, ids)
 				for i := range got {
 					if !closeTo(got[i], base[i]) {
 						t.Fatalf("trial %d %s transform %d: unit %d %g != %g (x=%v)", trial, method, k, i, got[i], base[i], x)

@@ -20,10 +20,14 @@ import (
 //
 //	skew > 0: log(x − min + 0.01·(max − min))
 //	skew < 0: −log(max − x + 0.01·(max − min))
-func treatOutliers(x []float64, include []bool, cfg OutlierConfig, unitIDs []string) ([]float64, Treatment) {
-	out := make([]float64, len(x))
-	order := make([]int, 0, len(x)) // units taking part
-	vals := make([]float64, 0, len(x))
+//
+// The treated values go to out (len(x)); sc may be nil.
+func treatOutliers(out, x []float64, include []bool, cfg OutlierConfig, unitIDs []string, sc *scratch) Treatment {
+	if sc == nil {
+		sc = &scratch{}
+	}
+	order, vals := sc.idx[:0], sc.vals[:0] // units taking part and their values
+	defer func() { sc.idx, sc.vals = order, vals }()
 	for u, v := range x {
 		if include[u] && present(v) {
 			out[u] = v
@@ -40,7 +44,7 @@ func treatOutliers(x []float64, include []bool, cfg OutlierConfig, unitIDs []str
 	}
 	needs := func(s, k float64) bool { return math.Abs(s) > cfg.Skewness && k > cfg.Kurtosis }
 	if !cfg.Enabled || !needs(skew, kurt) {
-		return out, t
+		return t
 	}
 
 	// Sort by value, ties by unit order, so the clipped units are
@@ -66,7 +70,7 @@ func treatOutliers(x []float64, include []bool, cfg OutlierConfig, unitIDs []str
 			logTransform(out, order, sorted, skew)
 			t.LogTransformed, t.Treated = true, true
 			t.SkewAfter, t.KurtAfter = skewKurt(valuesAt(out, order))
-			return out, t
+			return t
 		}
 		if s > 0 {
 			hi++
@@ -94,7 +98,7 @@ func treatOutliers(x []float64, include []bool, cfg OutlierConfig, unitIDs []str
 	t.WinsorLow, t.WinsorHigh = cur[0], cur[n-1]
 	t.SkewAfter, t.KurtAfter = s, k
 	t.Treated = true
-	return out, t
+	return t
 }
 
 // logTransform overwrites out at the given units with the (mirrored) log of

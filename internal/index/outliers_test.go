@@ -63,7 +63,7 @@ func TestTreatOutliers(t *testing.T) {
 			for i := range include {
 				include[i] = true
 			}
-			out, tr := treatOutliers(tt.x, include, tt.cfg, ids)
+			out, tr := treat1(tt.x, include, tt.cfg, ids)
 			if math.Abs(tr.SkewBefore-tt.skewBefore) > loose || math.Abs(tr.KurtBefore-tt.kurtBefore) > loose {
 				t.Errorf("before: skew %.10f kurt %.10f", tr.SkewBefore, tr.KurtBefore)
 			}
@@ -101,7 +101,7 @@ func TestTreatOutliersSkipsExcludedAndMissing(t *testing.T) {
 	// neither may take part, so the result is the "one high point" case.
 	x := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 100, nan, -5000}
 	include := []bool{true, true, true, true, true, true, true, true, true, true, true, false}
-	out, tr := treatOutliers(x, include, OutlierConfig{Enabled: true, Skewness: 2, Kurtosis: 3.5, MaxPoints: 5}, ids)
+	out, tr := treat1(x, include, OutlierConfig{Enabled: true, Skewness: 2, Kurtosis: 3.5, MaxPoints: 5}, ids)
 	assertFloats(t, "treated", out, []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 9, nan, nan})
 	if !slices.Equal(tr.Winsorised, []string{"u9"}) {
 		t.Errorf("winsorised %v", tr.Winsorised)

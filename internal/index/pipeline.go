@@ -53,10 +53,11 @@ func (e *engine) prepare(method ImputeMethod) *stage {
 		include[u] = !s
 	}
 	ids := e.unitIDs()
-	st.treated = make([][]float64, len(st.imputed))
+	st.treated = matrix(len(st.imputed), len(e.in.Units))
 	st.treatment = make([]Treatment, len(st.imputed))
+	var sc scratch
 	for i, row := range st.imputed {
-		st.treated[i], st.treatment[i] = treatOutliers(row, include, e.cfg.Outliers, ids)
+		st.treatment[i] = treatOutliers(st.treated[i], row, include, e.cfg.Outliers, ids, &sc)
 	}
 	return st
 }
@@ -64,8 +65,9 @@ func (e *engine) prepare(method ImputeMethod) *stage {
 // normaliseAll normalises every indicator of st with method.
 func (e *engine) normaliseAll(st *stage, method NormaliseMethod) ([][]float64, []string, error) {
 	ids := e.unitIDs()
-	out := make([][]float64, len(st.treated))
+	out := matrix(len(st.treated), len(e.in.Units))
 	var warnings []string
+	var sc scratch
 	for i, ind := range e.in.Indicators {
 		x := st.treated[i]
 		if ratioScale(method) && st.treatment[i].LogTransformed {
@@ -79,11 +81,10 @@ func (e *engine) normaliseAll(st *stage, method NormaliseMethod) ([][]float64, [
 			warnings = append(warnings, fmt.Sprintf("indicator %q: %s works on the indicator's own units, so its log transform is not used", ind.ID, method))
 		}
 		cfg := e.cfg.Normalise
-		norm, w, err := normalise(x, ind, cfg, method, e.refUnit, ids)
+		w, err := normalise(out[i], x, ind, cfg, method, e.refUnit, ids, &sc)
 		if err != nil {
 			return nil, nil, fmt.Errorf("normalise: %w", err)
 		}
-		out[i] = norm
 		warnings = append(warnings, w...)
 	}
 	return out, warnings, nil

@@ -1,7 +1,9 @@
 package index
 
 // Result is the outcome of one pipeline run. Per-unit slices are indexed like
-// Result.Units (and Input.Units); NaN marks "no value".
+// Result.Units (and Input.Units); NaN marks "no value". Slices may share
+// memory with the Input and with each other (a stage that changed nothing
+// is not copied), so treat them as read-only.
 type Result struct {
 	Units      []Unit
 	Indicators []IndicatorResult // same order as Input.Indicators

@@ -87,3 +87,19 @@ func skewKurt(xs []float64) (skew, kurt float64) {
 	kurt = n*(n+1)/((n-1)*(n-2)*(n-3))*s4/sd4 - 3*(n-1)*(n-1)/((n-2)*(n-3))
 	return
 }
+
+// scratch is working memory re-used across the indicators of one run.
+type scratch struct {
+	idx  []int
+	vals []float64
+}
+
+// matrix allocates rows×cols floats in one block.
+func matrix(rows, cols int) [][]float64 {
+	flat := make([]float64, rows*cols)
+	m := make([][]float64, rows)
+	for i := range m {
+		m[i] = flat[i*cols : (i+1)*cols : (i+1)*cols]
+	}
+	return m
+}

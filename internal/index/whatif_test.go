@@ -52,6 +52,16 @@ func TestWhatIf(t *testing.T) {
 		}
 	}
 
+	// Sorted by gain: b → 5 gives b = 0, 60, 100, 0 and u3 still scores 0
+	// (gain 0), so a (gain 1) comes first although b was asked first.
+	levers, err = WhatIf(whatIfInput(), "u3", WhatIfOptions{Target: map[string]float64{"a": 10, "b": 5}, Indicators: []string{"b", "a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(levers) != 2 || levers[0].Indicator != "a" || levers[1].Indicator != "b" || levers[1].Gain != 0 || levers[1].NewScore != 0 {
+		t.Fatalf("levers = %+v", levers)
+	}
+
 	// A target the unit already beats is skipped.
 	levers, err = WhatIf(whatIfInput(), "u0", WhatIfOptions{Target: map[string]float64{"a": 5}, Indicators: []string{"a"}})
 	if err != nil || len(levers) != 0 {
