@@ -114,7 +114,7 @@ func ReadCSV(r io.Reader, name string, res Resolver) (*Batch, error) {
 		}
 		c.record(src, &csvNames, &f)
 	}
-	return &c.batch, nil
+	return c.finish(), nil
 }
 
 // csvCols holds the index of each field's column; comment is -1 if absent.

@@ -66,7 +66,7 @@ func ReadDHIS2(r io.Reader, name string, res Resolver) (*Batch, error) {
 	if err := d.read(); err != nil {
 		return nil, err
 	}
-	return &d.c.batch, nil
+	return d.c.finish(), nil
 }
 
 type dhis2Reader struct {

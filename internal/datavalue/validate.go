@@ -38,11 +38,34 @@ type resolved struct {
 // key identifies a value for duplicate detection.
 type key [3]uint32 // data element, period, org unit
 
-// firstSeen is where a key first occurred in the file.
+// keyBits is the width of each part of a packed key. Ids come from the
+// Resolver and the period calendar, so there are far fewer than 2^21 of
+// each; past that the slower wide map takes over.
+const keyBits = 21
+
+// pack fits k in a uint64, if it can: a map with uint64 keys is much
+// faster than one with struct keys, and duplicate checking is a map
+// operation per value.
+func (k key) pack() (uint64, bool) {
+	const lim = 1 << keyBits
+	if k[0] >= lim || k[1] >= lim || k[2] >= lim {
+		return 0, false
+	}
+	return uint64(k[0])<<(2*keyBits) | uint64(k[1])<<keyBits | uint64(k[2]), true
+}
+
+// firstSeen is where a key first occurred in the file: the record and the
+// index of the sheet in checker.sheets (no pointers: the map is large and
+// the GC need not scan it).
 type firstSeen struct {
 	record int
-	sheet  string
+	sheet  int
 }
+
+// chunkLen is the number of values collected per chunk. Values are
+// gathered in chunks and copied once at the end, rather than appended to
+// one slice that is copied at every doubling.
+const chunkLen = 1 << 13
 
 // checker validates records and collects values and rejections. One checker
 // serves one file.
@@ -57,9 +80,21 @@ type checker struct {
 	decimalComma bool
 
 	des, pes, ous map[string]resolved
-	ids           map[string]uint32
-	seen          map[key]firstSeen
+	ids           [3]map[string]uint32 // per kind (data element, period, org unit)
+	seen          map[uint64]firstSeen
+	seenWide      map[key]firstSeen // keys that do not pack
+	sheets        []string
+
+	chunks [][]Value // full chunks
+	values []Value   // the chunk being filled
 }
+
+// Kinds of ids, for checker.ids.
+const (
+	kindDE = iota
+	kindPE
+	kindOU
+)
 
 func newChecker(file string, format Format, res Resolver) *checker {
 	return &checker{
@@ -69,9 +104,28 @@ func newChecker(file string, format Format, res Resolver) *checker {
 		des:    make(map[string]resolved),
 		pes:    make(map[string]resolved),
 		ous:    make(map[string]resolved),
-		ids:    make(map[string]uint32),
-		seen:   make(map[key]firstSeen),
+		ids:    [3]map[string]uint32{{}, {}, {}},
+		seen:   make(map[uint64]firstSeen),
 	}
+}
+
+// finish returns the batch, its values in one slice.
+func (c *checker) finish() *Batch {
+	if len(c.chunks) == 0 {
+		c.batch.Values = c.values
+	} else {
+		n := len(c.values)
+		for _, ch := range c.chunks {
+			n += len(ch)
+		}
+		all := make([]Value, 0, n)
+		for _, ch := range c.chunks {
+			all = append(all, ch...)
+		}
+		c.batch.Values = append(all, c.values...)
+	}
+	c.chunks, c.values = nil, nil
+	return &c.batch
 }
 
 func (c *checker) source(record int, sheet string) Source {
@@ -153,7 +207,11 @@ func (c *checker) code(src Source, field, raw, reason string, def *checked,
 }
 
 func (c *checker) keep(src Source, de, pe, ou resolved, v float64, comment string) {
-	c.batch.Values = append(c.batch.Values, Value{
+	if len(c.values) == chunkLen {
+		c.chunks = append(c.chunks, c.values)
+		c.values = make([]Value, 0, chunkLen)
+	}
+	c.values = append(c.values, Value{
 		DataElement: de.id,
 		Period:      pe.id,
 		OrgUnit:     ou.id,
@@ -163,26 +221,28 @@ func (c *checker) keep(src Source, de, pe, ou resolved, v float64, comment strin
 	})
 }
 
-// intern numbers an id; the same id from different codes gets the same
-// number, so ISO and OKATO codes of one region collide as they should.
-func (c *checker) intern(id string) (string, uint32) {
-	if n, ok := c.ids[id]; ok {
+// intern numbers an id of a kind; the same id from different codes gets
+// the same number, so ISO and OKATO codes of one region collide as they
+// should.
+func (c *checker) intern(kind int, id string) (string, uint32) {
+	ids := c.ids[kind]
+	if n, ok := ids[id]; ok {
 		return id, n
 	}
 	id = strings.Clone(id)
-	n := uint32(len(c.ids))
-	c.ids[id] = n
+	n := uint32(len(ids))
+	ids[id] = n
 	return id, n
 }
 
 // lookup resolves raw through cache, calling resolve on a miss.
-func (c *checker) lookup(cache map[string]resolved, raw string, resolve func(string) resolved) resolved {
+func (c *checker) lookup(kind int, cache map[string]resolved, raw string, resolve func(string) resolved) resolved {
 	if r, ok := cache[raw]; ok {
 		return r
 	}
 	r := resolve(raw)
 	if r.reason == "" {
-		r.id, r.idx = c.intern(r.id)
+		r.id, r.idx = c.intern(kind, r.id)
 	}
 	// Clone: raw may point into a whole CSV line we must not retain.
 	cache[strings.Clone(raw)] = r
@@ -195,7 +255,7 @@ func (c *checker) dataElement(src Source, field, raw string) (resolved, bool) {
 		c.reject(src, field, "", reasonMissing)
 		return resolved{}, false
 	}
-	r := c.lookup(c.des, raw, func(code string) resolved {
+	r := c.lookup(kindDE, c.des, raw, func(code string) resolved {
 		if !utf8.ValidString(code) {
 			return resolved{reason: reasonNotUTF8}
 		}
@@ -218,7 +278,7 @@ func (c *checker) orgUnit(src Source, field, raw string) (resolved, bool) {
 		c.reject(src, field, "", reasonMissing)
 		return resolved{}, false
 	}
-	r := c.lookup(c.ous, raw, func(code string) resolved {
+	r := c.lookup(kindOU, c.ous, raw, func(code string) resolved {
 		if !utf8.ValidString(code) {
 			return resolved{reason: reasonNotUTF8}
 		}
@@ -241,7 +301,7 @@ func (c *checker) period(src Source, field, raw string) (resolved, bool) {
 		c.reject(src, field, "", reasonMissing)
 		return resolved{}, false
 	}
-	r := c.lookup(c.pes, raw, resolvePeriod)
+	r := c.lookup(kindPE, c.pes, raw, resolvePeriod)
 	if r.reason != "" {
 		c.reject(src, field, raw, r.reason)
 		return r, false
@@ -294,13 +354,41 @@ func (c *checker) comment(src Source, field, raw string) (string, bool) {
 // unique records the key and rejects a second occurrence.
 func (c *checker) unique(src Source, de, pe, ou resolved) bool {
 	k := key{de.idx, pe.idx, ou.idx}
-	if first, dup := c.seen[k]; dup {
-		prev := Source{Record: first.record, Sheet: first.sheet, Format: c.format}
+	var first firstSeen
+	var dup bool
+	here := firstSeen{record: src.Record, sheet: c.sheetIndex(src.Sheet)}
+	if packed, ok := k.pack(); ok {
+		if first, dup = c.seen[packed]; !dup {
+			c.seen[packed] = here
+		}
+	} else {
+		if c.seenWide == nil {
+			c.seenWide = make(map[key]firstSeen)
+		}
+		if first, dup = c.seenWide[k]; !dup {
+			c.seenWide[k] = here
+		}
+	}
+	if dup {
+		prev := Source{Record: first.record, Sheet: c.sheets[first.sheet], Format: c.format}
 		c.reject(src, "", "", "duplicates "+prev.where(src)+" (same data element, period and org unit)")
 		return false
 	}
-	c.seen[k] = firstSeen{record: src.Record, sheet: src.Sheet}
 	return true
+}
+
+// sheetIndex numbers sheet names; sheets are few and come in order.
+func (c *checker) sheetIndex(sheet string) int {
+	if n := len(c.sheets); n > 0 && c.sheets[n-1] == sheet {
+		return n - 1
+	}
+	for i, s := range c.sheets {
+		if s == sheet {
+			return i
+		}
+	}
+	c.sheets = append(c.sheets, sheet)
+	return len(c.sheets) - 1
 }
 
 // parseNumber accepts plain decimal notation with an optional exponent, and

@@ -44,7 +44,7 @@ func ReadXLSX(r io.Reader, name string, res Resolver, period string) (*Batch, er
 		if p.reason != "" {
 			return nil, fmt.Errorf("%s: period %q given for the workbook %s", name, period, p.reason)
 		}
-		p.id, p.idx = c.intern(p.id)
+		p.id, p.idx = c.intern(kindPE, p.id)
 		def = &checked{r: p, ok: true}
 	}
 	for _, sheet := range f.GetSheetList() {
@@ -52,7 +52,7 @@ func ReadXLSX(r io.Reader, name string, res Resolver, period string) (*Batch, er
 			return nil, fmt.Errorf("%s sheet %q: %w", name, sheet, err)
 		}
 	}
-	return &c.batch, nil
+	return c.finish(), nil
 }
 
 // xlsxColumn is one column of a sheet's header.

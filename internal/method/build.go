@@ -42,6 +42,7 @@ func (b *builder) build(raw *rawFile) *Methodology {
 	b.m.Tree = b.tree(raw.Index)
 	b.pipeline()
 	b.uncertainty()
+	b.positiveScores()
 	b.dataSets(raw.DataSets)
 	b.rules(raw.ValidationRules)
 	b.inputs(raw.Inputs)

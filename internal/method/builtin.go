@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 
 	"github.com/cifra-health/cifra/methodologies"
 )
@@ -79,7 +80,7 @@ func CheckInputs(ms []*Methodology) error {
 				}
 			}
 			if cycle := inputCycle(byID, m.ID, src.ID, []string{m.ID}); cycle != nil {
-				add(m, in.line, "%s: inputs go round in a circle: %v", ctx, cycle)
+				add(m, in.line, "%s: inputs go round in a circle: %s", ctx, strings.Join(cycle, " → "))
 			}
 		}
 	}

@@ -52,7 +52,9 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path, ctx string) {
 	if v.Kind() == reflect.Pointer {
 		elem := reflect.New(v.Type().Elem())
 		d.decode(n, elem.Elem(), path, ctx)
-		v.Set(elem)
+		if !d.failed[path] { // a bad value stays unset, not zero
+			v.Set(elem)
+		}
 		return
 	}
 	if v.CanAddr() && v.Addr().Type().Implements(textUnmarshaler) {
@@ -112,15 +114,16 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path, ctx string) {
 		}
 		v.SetBool(b)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		var i int64
+		// Decode as a float: yaml.v3 would silently truncate 2.5 to 2.
+		var f float64
 		if !d.scalar(n, path, ctx, "a whole number") {
 			return
 		}
-		if err := n.Decode(&i); err != nil || v.OverflowInt(i) {
+		if err := n.Decode(&f); err != nil || n.Tag == "!!str" || f != math.Trunc(f) || math.Abs(f) > 1<<53 || v.OverflowInt(int64(f)) {
 			d.fail(n.Line, path, "%s: expected a whole number, got %q", ctx, n.Value)
 			return
 		}
-		v.SetInt(i)
+		v.SetInt(int64(f))
 	case reflect.Float32, reflect.Float64:
 		var f float64
 		if !d.scalar(n, path, ctx, "a number") {
@@ -150,7 +153,11 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, path, ctx string) {
 	d.pairs(n, ctx, func(key string, kn, vn *yaml.Node) {
 		i, ok := fields[key]
 		if !ok {
-			d.probs.add(kn.Line, "%s", unknownKey(ctx, key, fields))
+			msg, suggested := unknownKey(ctx, key, fields)
+			d.probs.add(kn.Line, "%s", msg)
+			if suggested != "" { // a misspelt key is not also a missing one
+				d.failed[join(path, suggested)] = true
+			}
 			return
 		}
 		d.lines[join(path, key)] = kn.Line
@@ -205,7 +212,8 @@ func yamlFields(t reflect.Type) map[string]int {
 	return fields
 }
 
-func unknownKey(ctx, key string, fields map[string]int) string {
+// unknownKey words the problem and returns the key it suggests instead.
+func unknownKey(ctx, key string, fields map[string]int) (msg, suggested string) {
 	allowed := make([]string, 0, len(fields))
 	for name := range fields {
 		allowed = append(allowed, name)
@@ -223,9 +231,9 @@ func unknownKey(ctx, key string, fields map[string]int) string {
 		}
 	}
 	if best != "" {
-		return fmt.Sprintf("%sunknown key %q, did you mean %q?", where, key, best)
+		return fmt.Sprintf("%sunknown key %q, did you mean %q?", where, key, best), best
 	}
-	return fmt.Sprintf("%sunknown key %q (allowed: %s)", where, key, strings.Join(allowed, ", "))
+	return fmt.Sprintf("%sunknown key %q (allowed: %s)", where, key, strings.Join(allowed, ", ")), ""
 }
 
 // itemCtx names a list item for messages: `indicator "arm_share"` when it
@@ -300,7 +308,10 @@ func describe(n *yaml.Node) string {
 	case yaml.MappingNode:
 		return "key: value pairs"
 	case yaml.SequenceNode:
-		return "a list"
+		if len(n.Content) == 1 {
+			return "a list of 1 value"
+		}
+		return fmt.Sprintf("a list of %d values", len(n.Content))
 	case yaml.AliasNode:
 		return "an alias"
 	case yaml.ScalarNode:

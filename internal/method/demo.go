@@ -116,12 +116,13 @@ func (b *builder) shareOf(path, ctx, id string, h *DemoHint, raw []rawDataElemen
 	if whole.Per != h.Per {
 		b.add(p, "%s: share_of: %q is generated per %s, this element per %s", ctx, h.ShareOf, whole.Per, h.Per)
 	}
-	seen := map[string]bool{id: true}
-	for cur := whole; cur != nil && cur.ShareOf != ""; cur = byID[cur.ShareOf] {
-		if seen[cur.ShareOf] {
-			b.add(p, "%s: share_of: the chain of shares comes back to %q", ctx, cur.ShareOf)
+	// Report a circular chain on the elements that are part of it.
+	chain := []string{id, h.ShareOf}
+	for cur := whole; cur != nil && cur.ShareOf != "" && len(chain) <= len(raw); cur = byID[cur.ShareOf] {
+		chain = append(chain, cur.ShareOf)
+		if cur.ShareOf == id {
+			b.add(p, "%s: share_of: circular chain %s", ctx, strings.Join(chain, " → "))
 			return
 		}
-		seen[cur.ShareOf] = true
 	}
 }

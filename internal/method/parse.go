@@ -77,11 +77,26 @@ func parseYAML(data []byte, probs *problems) *yaml.Node {
 	return doc.Content[0]
 }
 
+// parserMessages are the errors of yaml.v3's parser (not its scanner). For
+// them yaml.v3 reports a 0-based line, one less than the line shown in an
+// editor; scanner errors are already 1-based.
+var parserMessages = map[string]bool{
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected <document start>": true,
+}
+
 func syntaxProblem(err error, probs *problems) {
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		probs.add(line, "YAML syntax: %s", m[2])
+		if parserMessages[m[2]] {
+			line++
+		}
+		probs.add(max(line, 1), "YAML syntax: %s", m[2])
 		return
 	}
 	probs.add(1, "YAML syntax: %s", strings.TrimPrefix(msg, "yaml: "))

@@ -175,3 +175,67 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// positiveScores checks that geometric and harmonic means, wherever the
+// file asks for them, get positive scores: index.Run rejects a zero, and a
+// range-based normalisation gives 0 to the worst unit unless its range
+// starts above 0. The uncertainty analysis combines every listed
+// normalisation with every listed aggregation, so all pairs count.
+func (b *builder) positiveScores() {
+	path, ctx, agg := b.firstZeroIntolerant()
+	if path == "" {
+		return
+	}
+	n := b.m.Pipeline.Normalise
+	lo := n.Range[0] // the default range [0, 100] starts at 0 too
+	methods := append([]index.NormaliseMethod{n.Method}, b.m.Uncertainty.Normalisations...)
+	if methods[0] == "" {
+		methods[0] = index.NormMinMax
+	}
+	for _, m := range methods {
+		switch m {
+		case index.NormMinMax, index.NormPercentileRank, index.NormDistanceMax, index.NormDistanceTarget,
+			index.NormFractionMax, index.NormGoalposts:
+			if lo <= 0 {
+				b.add(path, "%s: %s needs positive scores, but %s normalisation with a range starting at %g can give 0; start pipeline.normalise.range above 0, e.g. [1, 100]", ctx, agg, m, lo)
+				return
+			}
+		case index.NormBorda:
+			b.add(path, "%s: %s needs positive scores, but borda normalisation gives 0 to the worst unit", ctx, agg)
+			return
+		}
+	}
+}
+
+// firstZeroIntolerant returns where the file first asks for a geometric or
+// harmonic mean, how to name that place, and which mean.
+func (b *builder) firstZeroIntolerant() (path, ctx string, method index.AggregateMethod) {
+	bad := func(m index.AggregateMethod) bool { return m == index.AggGeometric || m == index.AggHarmonic }
+	if m := b.m.Pipeline.Aggregate.Method; bad(m) {
+		return "pipeline.aggregate.method", "pipeline.aggregate.method", m
+	}
+	var walk func(n *index.Node, p, kind string) (string, string, index.AggregateMethod)
+	walk = func(n *index.Node, p, kind string) (string, string, index.AggregateMethod) {
+		if n == nil {
+			return "", "", ""
+		}
+		if bad(n.Aggregation) {
+			return join(p, "aggregation"), fmt.Sprintf("%s %q: aggregation", kind, n.ID), n.Aggregation
+		}
+		for i, c := range n.Children {
+			if q, c, m := walk(c, fmt.Sprintf("%s.children[%d]", p, i), "node"); q != "" {
+				return q, c, m
+			}
+		}
+		return "", "", ""
+	}
+	if p, c, m := walk(b.m.Tree, "index", "index"); p != "" {
+		return p, c, m
+	}
+	for i, m := range b.m.Uncertainty.Aggregations {
+		if bad(m) {
+			return fmt.Sprintf("uncertainty.aggregations[%d]", i), "uncertainty.aggregations", m
+		}
+	}
+	return "", "", ""
+}

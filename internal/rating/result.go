@@ -2,7 +2,6 @@ package rating
 
 import (
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/cifra-health/cifra/internal/index"
@@ -34,15 +33,15 @@ type Result struct {
 	Series        map[string][]Num `json:"series"`       // per-unit series for denomination
 	Inputs        []InputRef       `json:"inputs,omitempty"`
 
-	Nodes      []NodeRef       `json:"nodes"`
-	Treatments []TreatmentRef  `json:"treatments"`
-	Rows       []Row           `json:"rows"` // one per unit, in Units order
-	Leaders    []string        `json:"leaders"`
-	Laggards   []string        `json:"laggards"`
-	Warnings   []string        `json:"warnings,omitempty"`
-	Grades     []index.Grade   `json:"grades"`
-	idx        *index.Result   // rebuilt, not stored
-	input      *index.Input    // rebuilt, not stored
+	Nodes      []NodeRef      `json:"nodes"`
+	Treatments []TreatmentRef `json:"treatments"`
+	Rows       []Row          `json:"rows"` // one per unit, in Units order
+	Leaders    []string       `json:"leaders"`
+	Laggards   []string       `json:"laggards"`
+	Warnings   []string       `json:"warnings,omitempty"`
+	Grades     []index.Grade  `json:"grades"`
+	idx        *index.Result  // rebuilt, not stored
+	input      *index.Input   // rebuilt, not stored
 	method     *method.Methodology
 }
 
@@ -94,31 +93,40 @@ type NodeRef struct {
 	Indicator string  `json:"indicator,omitempty"`
 }
 
-// TreatmentRef reports the outlier treatment of one indicator.
+// TreatmentRef reports the outlier treatment and imputation of one
+// indicator.
 type TreatmentRef struct {
-	Indicator string `json:"indicator"`
-	index.Treatment
-	Imputed int `json:"imputed"`
+	Indicator      string   `json:"indicator"`
+	SkewBefore     Num      `json:"skew_before"`
+	KurtBefore     Num      `json:"kurt_before"`
+	SkewAfter      Num      `json:"skew_after"`
+	KurtAfter      Num      `json:"kurt_after"`
+	Winsorised     []string `json:"winsorised,omitempty"`
+	WinsorLow      Num      `json:"winsor_low"`
+	WinsorHigh     Num      `json:"winsor_high"`
+	LogTransformed bool     `json:"log_transformed"`
+	Treated        bool     `json:"treated"`
+	Imputed        int      `json:"imputed"`
 }
 
 // Row is one unit's line of the league table.
 type Row struct {
-	Code         string         `json:"code"`
-	Name         string         `json:"name"`
-	Group        string         `json:"group,omitempty"`
-	GroupName    string         `json:"group_name,omitempty"`
-	Score        Num            `json:"score"`
-	Rank         int            `json:"rank"`
-	GroupRank    int            `json:"group_rank"`
-	Grade        string         `json:"grade"`
-	GradeLabel   string         `json:"grade_label"`
-	Screened     bool           `json:"screened"`
-	PrevScore    *Num           `json:"prev_score,omitempty"`
-	PrevRank     int            `json:"prev_rank,omitempty"`
-	RankChange   int            `json:"rank_change"` // positive = moved up
-	Leader       bool           `json:"leader"`
-	Laggard      bool           `json:"laggard"`
-	Scores       map[string]Num `json:"scores"` // every tree node's score for this unit
+	Code       string         `json:"code"`
+	Name       string         `json:"name"`
+	Group      string         `json:"group,omitempty"`
+	GroupName  string         `json:"group_name,omitempty"`
+	Score      Num            `json:"score"`
+	Rank       int            `json:"rank"`
+	GroupRank  int            `json:"group_rank"`
+	Grade      string         `json:"grade"`
+	GradeLabel string         `json:"grade_label"`
+	Screened   bool           `json:"screened"`
+	PrevScore  *Num           `json:"prev_score,omitempty"`
+	PrevRank   int            `json:"prev_rank,omitempty"`
+	RankChange int            `json:"rank_change"` // positive = moved up
+	Leader     bool           `json:"leader"`
+	Laggard    bool           `json:"laggard"`
+	Scores     map[string]Num `json:"scores"` // every tree node's score for this unit
 }
 
 // Index is the detailed pipeline output (rebuilt on first use).
@@ -195,7 +203,10 @@ func (r *Result) run(m *method.Methodology) error {
 				n++
 			}
 		}
-		r.Treatments = append(r.Treatments, TreatmentRef{Indicator: ir.ID, Treatment: ir.Treatment, Imputed: n})
+		tr := ir.Treatment
+		r.Treatments = append(r.Treatments, TreatmentRef{Indicator: ir.ID, SkewBefore: Num(tr.SkewBefore), KurtBefore: Num(tr.KurtBefore),
+			SkewAfter: Num(tr.SkewAfter), KurtAfter: Num(tr.KurtAfter), Winsorised: tr.Winsorised, WinsorLow: Num(tr.WinsorLow),
+			WinsorHigh: Num(tr.WinsorHigh), LogTransformed: tr.LogTransformed, Treated: tr.Treated, Imputed: n})
 	}
 	labels := map[string]string{}
 	for _, g := range m.Pipeline.Grades {
@@ -254,11 +265,4 @@ func (r *Result) Sorted() []Row {
 	out := append([]Row(nil), r.Rows...)
 	sortRows(out)
 	return out
-}
-
-func scoreOrNaN(n Num) float64 {
-	if n.Valid() {
-		return float64(n)
-	}
-	return math.Inf(-1)
 }

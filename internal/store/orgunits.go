@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 
@@ -18,22 +19,36 @@ func (s *Store) SaveOrgUnits(ctx context.Context, units []orgunit.Unit) error {
 			return fmt.Errorf("save org unit %s: level %s comes from reference data and cannot be stored", u.Code, u.Level)
 		}
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO org_units
-			(code, parent, level, name, short_name, type, okato, population, lat, lon, time_zone, settlement, groups)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for _, u := range units {
-			if _, err := stmt.ExecContext(ctx, u.Code, u.Parent, int(u.Level), u.Name, u.ShortName, u.Type, u.OKATO,
-				u.Population, u.Lat, u.Lon, u.TimeZone, u.Settlement, strings.Join(u.Groups, ",")); err != nil {
-				return fmt.Errorf("save org unit %s: %w", u.Code, err)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	defer dropTemp(conn, "ou_staging")
+	err = bulkLoad(ctx, conn, "ou_staging", `code VARCHAR, parent VARCHAR, level INTEGER, name VARCHAR, short_name VARCHAR,
+		type VARCHAR, okato VARCHAR, population BIGINT, lat DOUBLE, lon DOUBLE, time_zone VARCHAR, settlement VARCHAR, groups VARCHAR`,
+		func(add func(...driver.Value) error) error {
+			for _, u := range units {
+				if err := add(u.Code, u.Parent, int32(u.Level), u.Name, u.ShortName, u.Type, u.OKATO, u.Population,
+					u.Lat, u.Lon, u.TimeZone, u.Settlement, strings.Join(u.Groups, ",")); err != nil {
+					return fmt.Errorf("save org unit %s: %w", u.Code, err)
+				}
 			}
-		}
-		return nil
-	})
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	var dup sql.NullString
+	if err := conn.QueryRowContext(ctx, `SELECT any_value(code) FROM (SELECT code FROM ou_staging GROUP BY code HAVING count(*) > 1)`).Scan(&dup); err != nil {
+		return err
+	}
+	if dup.Valid {
+		return fmt.Errorf("save org units: code %s appears twice", dup.String)
+	}
+	return execAll(ctx, conn,
+		stmt{"replace org units", `DELETE FROM org_units WHERE code IN (SELECT code FROM ou_staging)`, nil},
+		stmt{"insert org units", `INSERT INTO org_units SELECT * FROM ou_staging`, nil})
 }
 
 // SaveGroups inserts or replaces organisation-unit groups (membership is

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -86,36 +88,42 @@ type ScoreRow struct {
 
 // SaveResult replaces the result of a methodology for a period.
 func (s *Store) SaveResult(ctx context.Context, doc ResultDoc, scores []ScoreRow) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM results WHERE methodology = ? AND period = ?`, doc.Methodology, doc.Period); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM result_scores WHERE methodology = ? AND period = ?`, doc.Methodology, doc.Period); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO results VALUES (?, ?, ?, ?, ?, ?)`,
-			doc.Methodology, doc.Version, doc.Period, doc.ComputedAt, doc.Synthetic, string(doc.Body)); err != nil {
-			return fmt.Errorf("save result %s %s: %w", doc.Methodology, doc.Period, err)
-		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO result_scores VALUES (?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for _, r := range scores {
-			var score, rank any
-			if r.Score == r.Score { // not NaN
-				score = r.Score
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	defer dropTemp(conn, "score_staging")
+	err = bulkLoad(ctx, conn, "score_staging", `org_unit VARCHAR, node VARCHAR, score DOUBLE, rank INTEGER`,
+		func(add func(...driver.Value) error) error {
+			for _, r := range scores {
+				var score, rank driver.Value
+				if !math.IsNaN(r.Score) {
+					score = r.Score
+				}
+				if r.Rank > 0 {
+					rank = int32(r.Rank)
+				}
+				if err := add(r.OrgUnit, r.Node, score, rank); err != nil {
+					return err
+				}
 			}
-			if r.Rank > 0 {
-				rank = r.Rank
-			}
-			if _, err := stmt.ExecContext(ctx, doc.Methodology, doc.Version, doc.Period, r.OrgUnit, r.Node, score, rank); err != nil {
-				return fmt.Errorf("save result scores: %w", err)
-			}
-		}
-		return nil
-	})
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("save result %s %s: %w", doc.Methodology, doc.Period, err)
+	}
+	err = execAll(ctx, conn,
+		stmt{"delete result", `DELETE FROM results WHERE methodology = ? AND period = ?`, []any{doc.Methodology, doc.Period}},
+		stmt{"delete scores", `DELETE FROM result_scores WHERE methodology = ? AND period = ?`, []any{doc.Methodology, doc.Period}},
+		stmt{"insert result", `INSERT INTO results VALUES (?, ?, ?, ?, ?, ?)`,
+			[]any{doc.Methodology, doc.Version, doc.Period, doc.ComputedAt, doc.Synthetic, string(doc.Body)}},
+		stmt{"insert scores", `INSERT INTO result_scores SELECT ?, ?, ?, org_unit, node, score, rank FROM score_staging`,
+			[]any{doc.Methodology, doc.Version, doc.Period}})
+	if err != nil {
+		return fmt.Errorf("save result %s %s: %w", doc.Methodology, doc.Period, err)
+	}
+	return nil
 }
 
 // ErrNotFound is returned when a requested record does not exist.

@@ -527,23 +527,23 @@ type IndicatorPosition struct {
 
 // ScorecardJSON is everything a region card needs.
 type ScorecardJSON struct {
-	Methodology  string               `json:"methodology"`
-	Version      string               `json:"version"`
-	Period       string               `json:"period"`
-	PeriodLabel  string               `json:"period_label"`
-	Synthetic    bool                 `json:"synthetic"`
-	Note         string               `json:"note,omitempty"`
-	Unit         UnitJSON             `json:"unit"`
-	Row          rating.Row           `json:"row"`
-	Of           int                  `json:"of"`
-	DistrictSize int                  `json:"district_size"`
-	Criteria     []CriterionJSON      `json:"criteria"`
-	Strengths    []IndicatorPosition  `json:"strengths"`
-	Weaknesses   []IndicatorPosition  `json:"weaknesses"`
-	Trend        []TrendPoint         `json:"trend"`
-	Explanation  rating.Explanation   `json:"explanation"`
+	Methodology  string                 `json:"methodology"`
+	Version      string                 `json:"version"`
+	Period       string                 `json:"period"`
+	PeriodLabel  string                 `json:"period_label"`
+	Synthetic    bool                   `json:"synthetic"`
+	Note         string                 `json:"note,omitempty"`
+	Unit         UnitJSON               `json:"unit"`
+	Row          rating.Row             `json:"row"`
+	Of           int                    `json:"of"`
+	DistrictSize int                    `json:"district_size"`
+	Criteria     []CriterionJSON        `json:"criteria"`
+	Strengths    []IndicatorPosition    `json:"strengths"`
+	Weaknesses   []IndicatorPosition    `json:"weaknesses"`
+	Trend        []TrendPoint           `json:"trend"`
+	Explanation  rating.Explanation     `json:"explanation"`
 	RankInterval *index.UnitUncertainty `json:"rank_interval,omitempty"`
-	Levers       []LeverJSON          `json:"levers"`
+	Levers       []LeverJSON            `json:"levers"`
 }
 
 // TrendPoint is a unit's score and rank in one period.
