@@ -145,15 +145,15 @@ func (g *gen) latent(h *orgunit.Hierarchy) {
 		bottom[c] = true
 	}
 	for _, r := range h.AtLevel(orgunit.Region) {
-		m := g.rng.NormFloat64() * 0.8
+		m := g.rng.NormFloat64() * 0.7
 		if top[r.Code] {
-			m += 1.3
+			m += 1.8
 		}
 		if bottom[r.Code] {
-			m -= 1.3
+			m -= 1.8
 		}
 		g.maturity[r.Code] = m
-		g.pace[r.Code] = g.rng.NormFloat64() * 0.35
+		g.pace[r.Code] = g.rng.NormFloat64() * 0.25
 	}
 }
 

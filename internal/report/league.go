@@ -185,11 +185,11 @@ func WriteTable(w io.Writer, r *rating.Result, h *orgunit.Hierarchy) error {
 		} else if lr.Laggard {
 			mark = " ↓"
 		}
-		rank := "—"
+		rank, change := "—", "—"
 		if lr.Rank > 0 {
-			rank = strconv.Itoa(lr.Rank)
+			rank, change = strconv.Itoa(lr.Rank), Arrow(lr.RankChange, lr.PrevRank)
 		}
-		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\t%s\t%s\t\n", rank, lr.Name, mark, shortDistrict(lr.District), RuNum(lr.Score, 1), lr.GradeLabel, Arrow(lr.RankChange, lr.PrevRank))
+		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\t%s\t%s\t\n", rank, lr.Name, mark, shortDistrict(lr.District), RuNum(lr.Score, 1), lr.GradeLabel, change)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
