@@ -17,9 +17,9 @@ func TestEval(t *testing.T) {
 		{"42", 42, true},
 		{"0.25", 0.25, true},
 		{"a + b", 9, true},
-		{"a - b - c", 5, true},   // left-associative
-		{"a / b / 2", 1, true},   // left-associative
-		{"a + b * c", 0, true},   // precedence
+		{"a - b - c", 5, true}, // left-associative
+		{"a / b / 2", 1, true}, // left-associative
+		{"a + b * c", 0, true}, // precedence
 		{"(a + b) * c", -18, true},
 		{"(a - b) / 2", 1.5, true},
 		{"100 * arm_equipped / arm_total", 80, true},
