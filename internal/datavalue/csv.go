@@ -49,6 +49,7 @@ var (
 // An error means the file as a whole is unusable (unreadable, no header, a
 // required column missing); problems with rows are in Batch.Rejected.
 func ReadCSV(r io.Reader, name string, res Resolver) (*Batch, error) {
+	size := sizeHint(r)
 	br := bufio.NewReaderSize(r, 64<<10)
 	if err := skipBOM(br); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -78,6 +79,7 @@ func ReadCSV(r io.Reader, name string, res Resolver) (*Batch, error) {
 	c := newChecker(name, CSV, res)
 	c.decimalComma = sep == ';'
 	var f rawFields
+	records := 0
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -97,6 +99,9 @@ func ReadCSV(r io.Reader, name string, res Resolver) (*Batch, error) {
 		line, _ := cr.FieldPos(0)
 		if blank(rec) {
 			continue // trailing ";;;" rows from spreadsheets
+		}
+		if records++; records == hintRecords {
+			c.reserveFor(size, cr.InputOffset(), records)
 		}
 		src := c.source(line, "")
 		if len(rec) != len(header) {

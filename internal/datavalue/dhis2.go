@@ -52,6 +52,7 @@ func (e *dhis2Element) reset() {
 // line and column; no dataValues array); problems with values are in
 // Batch.Rejected.
 func ReadDHIS2(r io.Reader, name string, res Resolver) (*Batch, error) {
+	size := sizeHint(r)
 	br := bufio.NewReader(r)
 	if head, _ := br.Peek(len(bomUTF8)); bytes.Equal(head, bomUTF8) {
 		br.Discard(len(bomUTF8)) // Windows editors add it; encoding/json refuses it
@@ -62,6 +63,7 @@ func ReadDHIS2(r io.Reader, name string, res Resolver) (*Batch, error) {
 		pr:   pr,
 		dec:  json.NewDecoder(pr),
 		c:    newChecker(name, DHIS2JSON, res),
+		size: size,
 	}
 	if err := d.read(); err != nil {
 		return nil, err
@@ -75,7 +77,8 @@ type dhis2Reader struct {
 	dec  *json.Decoder
 	c    *checker
 
-	n          int // dataValues entries seen
+	size       int64 // sizeHint of the input
+	n          int   // dataValues entries seen
 	sawValues  bool
 	topPeriod  *checked // nil until the top-level key is read
 	topOrgUnit *checked
@@ -179,7 +182,9 @@ func (d *dhis2Reader) values() error {
 		return d.structure(`"dataValues" must be an array`, tok, before)
 	}
 	for d.dec.More() {
-		d.n++
+		if d.n++; d.n == hintRecords {
+			d.c.reserveFor(d.size, d.dec.InputOffset(), d.n)
+		}
 		d.elem.reset()
 		err := d.dec.Decode(&d.elem)
 		var te *json.UnmarshalTypeError

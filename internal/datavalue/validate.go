@@ -35,38 +35,6 @@ type resolved struct {
 	reason string // "" = ok
 }
 
-// key identifies a value for duplicate detection.
-type key [3]uint32 // data element, period, org unit
-
-// keyBits is the width of each part of a packed key. Ids come from the
-// Resolver and the period calendar, so there are far fewer than 2^21 of
-// each; past that the slower wide map takes over.
-const keyBits = 21
-
-// pack fits k in a uint64, if it can: a map with uint64 keys is much
-// faster than one with struct keys, and duplicate checking is a map
-// operation per value.
-func (k key) pack() (uint64, bool) {
-	const lim = 1 << keyBits
-	if k[0] >= lim || k[1] >= lim || k[2] >= lim {
-		return 0, false
-	}
-	return uint64(k[0])<<(2*keyBits) | uint64(k[1])<<keyBits | uint64(k[2]), true
-}
-
-// firstSeen is where a key first occurred in the file: the record and the
-// index of the sheet in checker.sheets (no pointers: the map is large and
-// the GC need not scan it).
-type firstSeen struct {
-	record int
-	sheet  int
-}
-
-// chunkLen is the number of values collected per chunk. Values are
-// gathered in chunks and copied once at the end, rather than appended to
-// one slice that is copied at every doubling.
-const chunkLen = 1 << 13
-
 // checker validates records and collects values and rejections. One checker
 // serves one file.
 type checker struct {
@@ -81,12 +49,9 @@ type checker struct {
 
 	des, pes, ous map[string]resolved
 	ids           [3]map[string]uint32 // per kind (data element, period, org unit)
-	seen          map[uint64]firstSeen
-	seenWide      map[key]firstSeen // keys that do not pack
-	sheets        []string
+	sheets        []string             // sheet names in order of appearance
 
-	chunks [][]Value // full chunks
-	values []Value   // the chunk being filled
+	collect // values and duplicate detection (collect.go)
 }
 
 // Kinds of ids, for checker.ids.
@@ -105,30 +70,11 @@ func newChecker(file string, format Format, res Resolver) *checker {
 		pes:    make(map[string]resolved),
 		ous:    make(map[string]resolved),
 		ids:    [3]map[string]uint32{{}, {}, {}},
-		seen:   make(map[uint64]firstSeen),
 	}
-}
-
-// finish returns the batch, its values in one slice.
-func (c *checker) finish() *Batch {
-	if len(c.chunks) == 0 {
-		c.batch.Values = c.values
-	} else {
-		n := len(c.values)
-		for _, ch := range c.chunks {
-			n += len(ch)
-		}
-		all := make([]Value, 0, n)
-		for _, ch := range c.chunks {
-			all = append(all, ch...)
-		}
-		c.batch.Values = append(all, c.values...)
-	}
-	c.chunks, c.values = nil, nil
-	return &c.batch
 }
 
 func (c *checker) source(record int, sheet string) Source {
+	c.sheetIndex(sheet) // sheets are numbered in order of appearance
 	return Source{File: c.file, Record: record, Sheet: sheet, Format: c.format}
 }
 
@@ -183,13 +129,9 @@ func (c *checker) record(src Source, names *fieldNames, f *rawFields) {
 	} else {
 		comment, cOK = c.comment(src, names.comment, f.comment)
 	}
-	if !deOK || !peOK || !ouOK {
-		return
+	if deOK && peOK && ouOK {
+		c.add(src, de, pe, ou, v, comment, vOK && cOK)
 	}
-	if !c.unique(src, de, pe, ou) || !vOK || !cOK {
-		return
-	}
-	c.keep(src, de, pe, ou, v, comment)
 }
 
 // code resolves one code field through check unless the reader has already
@@ -204,21 +146,6 @@ func (c *checker) code(src Source, field, raw, reason string, def *checked,
 		return def.r, def.ok
 	}
 	return check(src, field, raw)
-}
-
-func (c *checker) keep(src Source, de, pe, ou resolved, v float64, comment string) {
-	if len(c.values) == chunkLen {
-		c.chunks = append(c.chunks, c.values)
-		c.values = make([]Value, 0, chunkLen)
-	}
-	c.values = append(c.values, Value{
-		DataElement: de.id,
-		Period:      pe.id,
-		OrgUnit:     ou.id,
-		Value:       v,
-		Comment:     comment,
-		Source:      src,
-	})
 }
 
 // intern numbers an id of a kind; the same id from different codes gets
@@ -349,32 +276,6 @@ func (c *checker) comment(src Source, field, raw string) (string, bool) {
 		s = strings.ReplaceAll(s, "\r", "\n")
 	}
 	return strings.Clone(s), true
-}
-
-// unique records the key and rejects a second occurrence.
-func (c *checker) unique(src Source, de, pe, ou resolved) bool {
-	k := key{de.idx, pe.idx, ou.idx}
-	var first firstSeen
-	var dup bool
-	here := firstSeen{record: src.Record, sheet: c.sheetIndex(src.Sheet)}
-	if packed, ok := k.pack(); ok {
-		if first, dup = c.seen[packed]; !dup {
-			c.seen[packed] = here
-		}
-	} else {
-		if c.seenWide == nil {
-			c.seenWide = make(map[key]firstSeen)
-		}
-		if first, dup = c.seenWide[k]; !dup {
-			c.seenWide[k] = here
-		}
-	}
-	if dup {
-		prev := Source{Record: first.record, Sheet: c.sheets[first.sheet], Format: c.format}
-		c.reject(src, "", "", "duplicates "+prev.where(src)+" (same data element, period and org unit)")
-		return false
-	}
-	return true
 }
 
 // sheetIndex numbers sheet names; sheets are few and come in order.

@@ -195,13 +195,9 @@ func xlsxRow(c *checker, sheet string, row int, h *sheetHeader, cells []string, 
 			continue // the header was rejected once already
 		}
 		v, vOK := c.number(src, col.field, text)
-		if !ouOK || !peOK {
-			continue
+		if ouOK && peOK {
+			c.add(src, col.de, pe, ou, v, "", vOK)
 		}
-		if !c.unique(src, col.de, pe, ou) || !vOK {
-			continue
-		}
-		c.keep(src, col.de, pe, ou, v, "")
 	}
 }
 

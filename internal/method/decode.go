@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -192,8 +193,16 @@ func (d *decoder) scalar(n *yaml.Node, path, ctx, want string) bool {
 	return true
 }
 
-// yamlFields maps yaml keys to struct field indices.
+// fieldCache holds yamlFields per struct type: a file has hundreds of
+// mappings of a dozen types.
+var fieldCache sync.Map // reflect.Type -> map[string]int
+
+// yamlFields maps yaml keys to struct field indices. The map is shared: do
+// not modify it.
 func yamlFields(t reflect.Type) map[string]int {
+	if f, ok := fieldCache.Load(t); ok {
+		return f.(map[string]int)
+	}
 	fields := map[string]int{}
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -209,6 +218,7 @@ func yamlFields(t reflect.Type) map[string]int {
 		}
 		fields[name] = i
 	}
+	fieldCache.Store(t, fields)
 	return fields
 }
 

@@ -22,7 +22,8 @@ type AnalyticsJSON struct {
 // analytics serves dx (indicator, tree-node or data-element ids), pe
 // (periods) and ou (unit codes, "LEVEL-region", or "CHILDREN-<code>"), each
 // separated by ';'. Missing parameters mean every item, the latest period and
-// every rated unit.
+// every rated unit. Go's query parser drops raw ';', so clients send it
+// encoded (%3B) or use ','.
 func (s *Server) analytics(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	id := q.Get("methodology")
@@ -153,9 +154,10 @@ func (s *Server) analyticsUnits(res *rating.Result, sel []string) ([]int, error)
 	return out, nil
 }
 
+// split cuts a list on ';' (DHIS2 style, sent encoded as %3B) or ','.
 func split(s string) []string {
 	var out []string
-	for _, p := range strings.Split(s, ";") {
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ',' }) {
 		if p = strings.TrimSpace(p); p != "" {
 			out = append(out, p)
 		}
