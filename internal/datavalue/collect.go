@@ -91,12 +91,20 @@ func (c *checker) add(src Source, de, pe, ou resolved, v float64, comment string
 }
 
 func (c *checker) keep(v Value) {
-	if len(c.values) == cap(c.values) && c.values != nil {
-		c.chunks = append(c.chunks, c.values)
-		c.n += len(c.values)
-		c.values = make([]Value, 0, max(chunkLen, c.n/2))
+	if len(c.values) == cap(c.values) {
+		c.grow()
 	}
 	c.values = append(c.values, v)
+}
+
+func (c *checker) grow() {
+	if len(c.values) < chunkLen {
+		c.values = slices.Grow(c.values, max(len(c.values), 64)) // small files: doubling is fine
+		return
+	}
+	c.chunks = append(c.chunks, c.values)
+	c.n += len(c.values)
+	c.values = make([]Value, 0, max(chunkLen, c.n/2))
 }
 
 // reserve makes room for about n more values, when a reader can tell.
@@ -104,9 +112,9 @@ func (c *checker) reserve(n int) {
 	if len(c.chunks) > 0 || n <= cap(c.values)-len(c.values) {
 		return
 	}
-	vs := make([]Value, len(c.values), len(c.values)+n)
-	copy(vs, c.values)
-	c.values = vs
+	c.values = slices.Grow(c.values, n)
+	c.rows = slices.Grow(c.rows, n)
+	c.info = slices.Grow(c.info, n)
 }
 
 func (c *checker) rejectDuplicate(src Source, record, sheet int) {

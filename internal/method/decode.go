@@ -258,8 +258,10 @@ func itemCtx(listCtx string, n *yaml.Node, i int) string {
 		return fmt.Sprintf("%s #%d", listCtx, i+1)
 	}
 	prefix := ""
-	if i := strings.LastIndex(listCtx, ": "); i >= 0 && label != "children" {
-		prefix = listCtx[:i+2]
+	// Keep the owner of a nested list (`data set "f": data element #2`);
+	// tree nodes are named on their own.
+	if k := strings.LastIndex(listCtx, ": "); k >= 0 && label != "children" {
+		prefix = listCtx[:k+2]
 	}
 	if n.Kind == yaml.MappingNode {
 		for _, key := range []string{"id", "indicator", "name", "data_element"} {
