@@ -228,7 +228,7 @@ func sizeHint(r io.Reader) int64 {
 	switch v := r.(type) {
 	case interface{ Len() int }: // bytes.Reader, strings.Reader, bytes.Buffer
 		return int64(v.Len())
-	case interface{ Size() int64 }: // io.SectionReader (multipart uploads)
+	case interface{ Size() int64 }: // io.SectionReader (multipart uploads), sized
 		return v.Size()
 	case interface{ Stat() (fs.FileInfo, error) }: // os.File
 		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {

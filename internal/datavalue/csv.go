@@ -163,9 +163,10 @@ func csvHeader(header []string) (csvCols, error) {
 // normColumn folds case and the separators people put in column names:
 // "Data Element", "data_element" and "dataElement" are one column.
 func normColumn(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	return strings.NewReplacer("_", "", "-", "", " ", "", ".", "").Replace(s)
+	return columnSeparators.Replace(strings.ToLower(strings.TrimSpace(s)))
 }
+
+var columnSeparators = strings.NewReplacer("_", "", "-", "", " ", "", ".", "")
 
 func blank(rec []string) bool {
 	for _, s := range rec {

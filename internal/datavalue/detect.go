@@ -71,7 +71,7 @@ func Read(r io.Reader, name string, format Format, res Resolver, defaultPeriod s
 		if format, err = Detect(name, head); err != nil {
 			return nil, err
 		}
-		r = br
+		r = sized{br, sizeHint(r)}
 	}
 	switch format {
 	case CSV:
@@ -83,3 +83,11 @@ func Read(r io.Reader, name string, format Format, res Resolver, defaultPeriod s
 	}
 	return nil, fmt.Errorf("%s: unknown format %q", name, format)
 }
+
+// sized keeps the size hint of a reader wrapped for detection.
+type sized struct {
+	io.Reader
+	size int64
+}
+
+func (s sized) Size() int64 { return s.size }

@@ -82,7 +82,6 @@ type dhis2Reader struct {
 	sawValues  bool
 	topPeriod  *checked // nil until the top-level key is read
 	topOrgUnit *checked
-	topDone    bool // the whole top-level object has been read
 
 	// Values lacking period or orgUnit before the top-level key is read
 	// wait here; from the first one on, every value waits, so that values
@@ -143,7 +142,6 @@ func (d *dhis2Reader) read() error {
 	if !d.sawValues {
 		return fmt.Errorf(`%s: no "dataValues" array`, d.name)
 	}
-	d.topDone = true
 	for i := range d.pending {
 		p := &d.pending[i]
 		d.applyDefaults(&p.f)
@@ -208,12 +206,18 @@ func (d *dhis2Reader) values() error {
 // top-level defaults are known.
 func (d *dhis2Reader) element() {
 	e := &d.elem
+	c := d.c
 	var f rawFields
-	f.de, f.deReason = jsonCode(e.DataElement)
-	f.pe, f.peReason = jsonCode(e.Period)
-	f.ou, f.ouReason = jsonCode(e.OrgUnit)
-	f.comment, f.commentReason = jsonCode(e.Comment)
-	f.value, f.valueReason = jsonNumber(e.Value)
+	f.de, f.deReason = jsonCode(c.des, e.DataElement)
+	f.pe, f.peReason = jsonCode(c.pes, e.Period)
+	f.ou, f.ouReason = jsonCode(c.ous, e.OrgUnit)
+	f.comment, f.commentReason = jsonCode(nil, e.Comment)
+	if b, ok := plainNumber(e.Value); ok {
+		// The common case, parsed without making a string of it.
+		f.number, f.parsed = b, true
+	} else {
+		f.value, f.valueReason = jsonNumber(e.Value)
+	}
 
 	needPeriod := f.pe == "" && f.peReason == ""
 	needOrgUnit := f.ou == "" && f.ouReason == ""
@@ -286,13 +290,34 @@ func tokenText(t json.Token) string {
 }
 
 // jsonCode reads a code (or comment): a JSON string, null or absent. reason
-// is set for any other JSON type; s then holds the JSON text.
-func jsonCode(raw json.RawMessage) (s, reason string) {
+// is set for any other JSON type; s then holds the JSON text. Codes found
+// in cache cost no allocation.
+func jsonCode(cache map[string]resolved, raw json.RawMessage) (s, reason string) {
+	if len(raw) >= 2 && raw[0] == '"' && cache != nil {
+		if body := raw[1 : len(raw)-1]; !hasEscapeOrInvalid(body) {
+			return knownCode(cache, body), ""
+		}
+	}
 	s, ok := jsonString(raw)
 	if !ok {
 		return string(raw), "must be a JSON string"
 	}
 	return s, ""
+}
+
+// plainNumber parses a value that is a valid number as it stands, a JSON
+// number or a string without escapes or spaces; anything else is left to
+// jsonNumber and the checker, which word the rejection.
+func plainNumber(raw json.RawMessage) (float64, bool) {
+	b := []byte(raw)
+	if len(b) >= 2 && b[0] == '"' {
+		b = b[1 : len(b)-1]
+	}
+	if len(b) == 0 || len(b) > 64 {
+		return 0, false
+	}
+	v, reason := parseNumber(string(b), false)
+	return v, reason == ""
 }
 
 // jsonNumber reads a value: DHIS2 writes numbers as strings, others write

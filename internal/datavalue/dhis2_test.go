@@ -3,8 +3,11 @@ package datavalue
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 func readJSONString(t *testing.T, s string) (*Batch, error) {
@@ -190,7 +193,14 @@ func checkSyntaxAgrees(t *testing.T, data []byte) {
 	if s.failed {
 		before := data[:s.errOff]
 		line := bytes.Count(before, []byte{'\n'}) + 1
-		col := len([]rune(string(before[bytes.LastIndexByte(before, '\n')+1:]))) + 1
+		// Columns count characters of valid UTF-8; in invalid text, every
+		// byte that is not a continuation byte.
+		col := 1
+		for _, c := range before[bytes.LastIndexByte(before, '\n')+1:] {
+			if c&0xC0 != 0x80 {
+				col++
+			}
+		}
 		if s.errLine != line || s.errCol != col {
 			t.Errorf("%q: checker says line %d column %d, want %d:%d", data, s.errLine, s.errCol, line, col)
 		}
@@ -209,4 +219,34 @@ func asSyntax(err error, se **json.SyntaxError) bool {
 func atEOF(data []byte, se *json.SyntaxError) bool {
 	return se.Offset == int64(len(data)) && strings.Contains(se.Error(), "' '") &&
 		(len(data) == 0 || data[len(data)-1] != ' ')
+}
+
+// TestReadDHIS2ErrorDeep places errors far into a file read in small
+// pieces, so positions are found across many reads.
+func TestReadDHIS2ErrorDeep(t *testing.T) {
+	var buf bytes.Buffer
+	buf.WriteString("{\"dataValues\": [\n")
+	for i := range 5000 {
+		fmt.Fprintf(&buf, "  {\"dataElement\": \"BEDS\", \"period\": \"%d\", \"orgUnit\": \"RU-MOW\", \"value\": \"%d\"},\n", 1900+i%300, i)
+	}
+	good := buf.String()
+	tests := []struct {
+		name, tail, want string
+	}{
+		{"syntax", "  {\"value\": 1,, \"period\": \"2021\"}\n]}", "line 5002, column 15: invalid character ','"},
+		{"shape", "  {\"value\": 1}\n], \"orgUnit\": [\"x\"]}", `top-level "orgUnit" must be a string`},
+		{"trailing", "  {\"value\": 1}\n]}\n\n   {}", "unexpected data after the top-level object at line 5005, column 4"},
+	}
+	for _, tt := range tests {
+		for _, small := range []bool{false, true} {
+			var r io.Reader = strings.NewReader(good + tt.tail)
+			if small {
+				r = iotest.HalfReader(iotest.OneByteReader(r))
+			}
+			_, err := ReadDHIS2(r, "deep.json", testResolver())
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%s (small reads %v): error %v\nwant %q", tt.name, small, err, tt.want)
+			}
+		}
+	}
 }

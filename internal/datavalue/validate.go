@@ -30,6 +30,7 @@ const maxShown = 200
 // resolved to. Caching interns the ids (1M values share a few hundred
 // strings) and calls the Resolver once per distinct code.
 type resolved struct {
+	code   string // the code as written (the cache key)
 	id     string
 	idx    uint32 // dense number of id, for the duplicate key
 	reason string // "" = ok
@@ -97,6 +98,9 @@ type rawFields struct {
 	// peDefault and ouDefault, when set, replace pe and ou: a file-level
 	// default already checked (and reported once if bad).
 	peDefault, ouDefault *checked
+	// number is value already parsed, if parsed is set.
+	number float64
+	parsed bool
 }
 
 // checked is a field resolved ahead of the records that use it.
@@ -118,9 +122,12 @@ func (c *checker) record(src Source, names *fieldNames, f *rawFields) {
 	ou, ouOK := c.code(src, names.ou, f.ou, f.ouReason, f.ouDefault, c.orgUnit)
 	var v float64
 	vOK := false
-	if f.valueReason != "" {
+	switch {
+	case f.parsed:
+		v, vOK = f.number, true
+	case f.valueReason != "":
 		c.reject(src, names.value, f.value, f.valueReason)
-	} else {
+	default:
 		v, vOK = c.number(src, names.value, f.value)
 	}
 	comment, cOK := "", false
@@ -172,8 +179,19 @@ func (c *checker) lookup(kind int, cache map[string]resolved, raw string, resolv
 		r.id, r.idx = c.intern(kind, r.id)
 	}
 	// Clone: raw may point into a whole CSV line we must not retain.
-	cache[strings.Clone(raw)] = r
+	r.code = strings.Clone(raw)
+	cache[r.code] = r
 	return r
+}
+
+// knownCode returns b as a string without allocating when it is a code
+// already seen: JSON decoding would otherwise allocate every code of every
+// value.
+func knownCode(cache map[string]resolved, b []byte) string {
+	if r, ok := cache[string(b)]; ok {
+		return r.code
+	}
+	return string(b)
 }
 
 func (c *checker) dataElement(src Source, field, raw string) (resolved, bool) {

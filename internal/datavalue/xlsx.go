@@ -30,7 +30,14 @@ const xlsxLimit = 1 << 30
 //
 // Rejections name the sheet and the row, and as field the column header
 // (or the column letter for problems in the header itself).
-func ReadXLSX(r io.Reader, name string, res Resolver, period string) (*Batch, error) {
+func ReadXLSX(r io.Reader, name string, res Resolver, period string) (batch *Batch, err error) {
+	// The workbook is an upload: a malformed one must not take the server
+	// down should excelize panic on it.
+	defer func() {
+		if p := recover(); p != nil {
+			batch, err = nil, fmt.Errorf("%s: malformed XLSX workbook: %v", name, p)
+		}
+	}()
 	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: xlsxLimit, UnzipXMLSizeLimit: xlsxLimit / 16})
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a readable XLSX workbook: %w", name, err)

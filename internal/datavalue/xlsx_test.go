@@ -16,15 +16,27 @@ type sheet struct {
 
 func makeXLSX(t testing.TB, sheets ...sheet) []byte {
 	t.Helper()
+	book, ok := tryMakeXLSX(sheets)
+	if !ok {
+		t.Fatal("excelize cannot write the workbook")
+	}
+	return book
+}
+
+// tryMakeXLSX writes a workbook; nil cells stay empty. ok is false if
+// excelize refuses the contents.
+func tryMakeXLSX(sheets []sheet) (book []byte, ok bool) {
 	f := excelize.NewFile()
 	defer f.Close()
 	for i, s := range sheets {
+		var err error
 		if i == 0 {
-			if err := f.SetSheetName("Sheet1", s.name); err != nil {
-				t.Fatal(err)
-			}
-		} else if _, err := f.NewSheet(s.name); err != nil {
-			t.Fatal(err)
+			err = f.SetSheetName("Sheet1", s.name)
+		} else {
+			_, err = f.NewSheet(s.name)
+		}
+		if err != nil {
+			return nil, false
 		}
 		for r, row := range s.rows {
 			for c, v := range row {
@@ -32,20 +44,17 @@ func makeXLSX(t testing.TB, sheets ...sheet) []byte {
 					continue
 				}
 				cell, err := excelize.CoordinatesToCellName(c+1, r+1)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := f.SetCellValue(s.name, cell, v); err != nil {
-					t.Fatal(err)
+				if err != nil || f.SetCellValue(s.name, cell, v) != nil {
+					return nil, false
 				}
 			}
 		}
 	}
 	var buf bytes.Buffer
 	if _, err := f.WriteTo(&buf); err != nil {
-		t.Fatal(err)
+		return nil, false
 	}
-	return buf.Bytes()
+	return buf.Bytes(), true
 }
 
 func TestReadXLSX(t *testing.T) {
