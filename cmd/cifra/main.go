@@ -114,5 +114,12 @@ Environment:
 		newWhatIfCmd(g),
 		newMethodologyCmd(g),
 	)
+	for _, mk := range extraCommands {
+		root.AddCommand(mk(g))
+	}
 	return root
 }
+
+// extraCommands lets a feature's file register its subcommand from init, so
+// that features do not all edit one list.
+var extraCommands []func(*globals) *cobra.Command
