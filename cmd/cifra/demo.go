@@ -56,8 +56,15 @@ database with real data is never overwritten without --force.`,
 	cmd.Flags().StringVar(&opt.From, "from", "2019Q1", "first quarter")
 	cmd.Flags().StringVar(&opt.To, "to", "2020Q4", "last quarter")
 	cmd.Flags().Int64Var(&opt.PeoplePerMO, "people-per-mo", 60000, "one medical organisation per this many residents")
+	for _, mk := range demoSubcommands {
+		cmd.AddCommand(mk(g))
+	}
 	return cmd
 }
+
+// demoSubcommands lets a feature add its own demo generator (cifra demo X)
+// from its file's init.
+var demoSubcommands []func(*globals) *cobra.Command
 
 // buildDemo replaces the database with a fresh demo and computes it.
 func buildDemo(ctx context.Context, g *globals, opt demo.Options, force bool) (*catalog.Catalog, *store.Store, error) {
