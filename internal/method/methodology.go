@@ -1,6 +1,7 @@
 package method
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/cifra-health/cifra/internal/formula"
@@ -196,4 +197,23 @@ func (m *Methodology) AppliesTo(p period.Period) bool {
 		return false
 	}
 	return true
+}
+
+// SetValidity changes the periods the methodology applies to; "" leaves a
+// side open.
+func (m *Methodology) SetValidity(from, to string) error {
+	var f, t period.Period
+	var err error
+	if from != "" {
+		if f, err = period.Parse(from); err != nil {
+			return fmt.Errorf("methodology %s valid_from: %w", m.ID, err)
+		}
+	}
+	if to != "" {
+		if t, err = period.Parse(to); err != nil {
+			return fmt.Errorf("methodology %s valid_to: %w", m.ID, err)
+		}
+	}
+	m.ValidFrom, m.ValidTo, m.validFrom, m.validTo = from, to, f, t
+	return nil
 }

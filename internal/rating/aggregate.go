@@ -71,8 +71,14 @@ func (c *cell) add(v float64, start int64) {
 		c.min, c.max = v, v
 		c.lastStart, c.last = start, v
 	} else {
-		c.min = math.Min(c.min, v)
-		c.max = math.Max(c.max, v)
+		// Values are never NaN here, so plain comparisons do (math.Min
+		// spends most of its time on NaN and signed zeros).
+		if v < c.min {
+			c.min = v
+		}
+		if v > c.max {
+			c.max = v
+		}
 		if start >= c.lastStart {
 			c.lastStart, c.last = start, v
 		}
@@ -147,40 +153,51 @@ func Aggregate(d *Dataset, u *Universe, elements []Element, p period.Period) *Ag
 	}
 	ne := len(elements)
 	coarsest := make([]int8, ne*nu)
-	for _, r := range d.rows {
-		e := deSlot[r.de]
-		if e < 0 || !inside[r.pe] {
+	for pe, rows := range d.rows {
+		if !inside[pe] {
 			continue
 		}
-		x := ouSlot[r.ou]
-		if x < 0 {
-			out.Unplaced++
-			continue
-		}
-		if k := e*nu + x; typ[r.pe] > coarsest[k] {
-			coarsest[k] = typ[r.pe]
+		for _, r := range rows {
+			e := deSlot[r.de]
+			if e < 0 {
+				continue
+			}
+			x := ouSlot[r.ou]
+			if x < 0 {
+				out.Unplaced++
+				continue
+			}
+			if k := e*nu + x; typ[pe] > coarsest[k] {
+				coarsest[k] = typ[pe]
+			}
 		}
 	}
 	cells := make([]cell, ne*nu)
-	for _, r := range d.rows {
-		e := deSlot[r.de]
-		if e < 0 || !inside[r.pe] {
+	for pe, rows := range d.rows {
+		if !inside[pe] {
 			continue
 		}
-		x := ouSlot[r.ou]
-		if x < 0 {
-			continue
-		}
-		k := e*nu + x
-		if typ[r.pe] == coarsest[k] {
-			cells[k].add(r.v, start[r.pe])
+		for _, r := range rows {
+			e := deSlot[r.de]
+			if e < 0 {
+				continue
+			}
+			x := ouSlot[r.ou]
+			if x < 0 {
+				continue
+			}
+			k := e*nu + x
+			if typ[pe] == coarsest[k] {
+				cells[k].add(r.v, start[pe])
+			}
 		}
 	}
 	out.Values = make([][]float64, ne)
+	children := make([]cell, nu)
 	for e, el := range elements {
 		vals := make([]float64, nu)
 		own := cells[e*nu : (e+1)*nu]
-		children := make([]cell, nu)
+		clear(children)
 		across := acrossUnits(el.Aggregation)
 		for _, x := range u.bottomUp {
 			v := own[x].value(el.Aggregation)

@@ -6,6 +6,7 @@ package rating
 
 import (
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/cifra-health/cifra/internal/period"
@@ -20,12 +21,16 @@ type Dataset struct {
 	ous     []string
 	peIndex map[string]int32
 	pes     []period.Period
-	rows    []row
+	// rows are bucketed by period, so that aggregating one period reads
+	// only the values inside it rather than the whole history.
+	rows [][]row
+	n    int
+	hint int
 }
 
 type row struct {
-	de, ou, pe int32
-	v          float64
+	de, ou int32
+	v      float64
 }
 
 // NewDataset makes an empty dataset; hint is the expected number of values.
@@ -34,7 +39,7 @@ func NewDataset(hint int) *Dataset {
 		deIndex: map[string]int32{},
 		ouIndex: map[string]int32{},
 		peIndex: map[string]int32{},
-		rows:    make([]row, 0, hint),
+		hint:    hint,
 	}
 }
 
@@ -50,6 +55,9 @@ func intern(idx map[string]int32, list *[]string, s string) int32 {
 
 // Add appends one value; period must be a valid period identifier.
 func (d *Dataset) Add(dataElement, periodID, orgUnit string, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Errorf("dataset: %s %s %s: value %v is not a finite number", dataElement, periodID, orgUnit, v)
+	}
 	pi, ok := d.peIndex[periodID]
 	if !ok {
 		p, err := period.Parse(periodID)
@@ -59,18 +67,21 @@ func (d *Dataset) Add(dataElement, periodID, orgUnit string, v float64) error {
 		pi = int32(len(d.pes))
 		d.peIndex[periodID] = pi
 		d.pes = append(d.pes, p)
+		// A guess at the bucket size saves most regrowth: values usually
+		// spread evenly over a few dozen periods.
+		d.rows = append(d.rows, make([]row, 0, d.hint/32))
 	}
-	d.rows = append(d.rows, row{
+	d.rows[pi] = append(d.rows[pi], row{
 		de: intern(d.deIndex, &d.des, dataElement),
 		ou: intern(d.ouIndex, &d.ous, orgUnit),
-		pe: pi,
 		v:  v,
 	})
+	d.n++
 	return nil
 }
 
 // Len is the number of values.
-func (d *Dataset) Len() int { return len(d.rows) }
+func (d *Dataset) Len() int { return d.n }
 
 // OrgUnits lists the distinct org-unit codes in the dataset.
 func (d *Dataset) OrgUnits() []string { return append([]string(nil), d.ous...) }

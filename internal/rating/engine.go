@@ -20,6 +20,12 @@ type Engine struct {
 	Methods   map[string]*method.Methodology
 	Synthetic bool
 	Now       func() time.Time
+
+	// done remembers computed results: a full recompute asks for most
+	// periods twice (as themselves and as the previous period of the next)
+	// and for input methodologies once per dependent. An Engine is not
+	// safe for concurrent use.
+	done map[string]*Result
 }
 
 // Compute runs methodology m for period p, with the rank change against the
@@ -59,6 +65,10 @@ func (e *Engine) compute(ctx context.Context, m *method.Methodology, p period.Pe
 	}
 	if visiting[m.ID] {
 		return nil, fmt.Errorf("methodology %s: inputs form a cycle", m.ID)
+	}
+	key := m.ID + "\x00" + m.Version + "\x00" + p.String()
+	if r, ok := e.done[key]; ok {
+		return r, nil
 	}
 	visiting[m.ID] = true
 	defer delete(visiting, m.ID)
@@ -169,6 +179,10 @@ func (e *Engine) compute(ctx context.Context, m *method.Methodology, p period.Pe
 	if err := r.run(m); err != nil {
 		return nil, err
 	}
+	if e.done == nil {
+		e.done = map[string]*Result{}
+	}
+	e.done[key] = r
 	return r, nil
 }
 
