@@ -267,4 +267,3 @@ func report(name string, ds []time.Duration, limit time.Duration) {
 	}
 	fmt.Println(line)
 }
-
