@@ -160,11 +160,15 @@ func run(ctx context.Context, dir string, peoplePerMO int64, runs int) error {
 	report("recompute via catalog (load+compute+save)", catalogTimes, 0)
 
 	// 3. Monte Carlo: 1,000 draws over the 85 regions of the 2020 rating.
-	res, err := cat.Result(ctx, ms[0].ID, "2020")
+	health, ok := cat.Methodology("health-digital-maturity")
+	if !ok {
+		return fmt.Errorf("health-digital-maturity is not loaded")
+	}
+	res, err := cat.Result(ctx, health.ID, "2020")
 	if err != nil {
 		return err
 	}
-	mc := ms[0].Uncertainty
+	mc := health.Uncertainty
 	opts := index.UncertaintyOptions{Draws: 1000, Seed: 1, WeightJitter: mc.WeightJitter,
 		Normalisations: mc.Normalisations, Aggregations: mc.Aggregations, Imputations: mc.Imputations}
 	var mcTimes []time.Duration

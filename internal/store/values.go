@@ -37,6 +37,10 @@ type ImportSummary struct {
 // error.
 func (s *Store) ImportValues(ctx context.Context, vals []datavalue.Value, opt ImportOptions) (ImportSummary, error) {
 	sum := ImportSummary{DryRun: opt.DryRun}
+	t0 := time.Now()
+	lap := func(step string) {
+		s.log.Debug("import step", "source", opt.Source, "step", step, "values", len(vals), "elapsed", time.Since(t0))
+	}
 	if opt.Actor == "" {
 		opt.Actor = "unknown"
 	}
@@ -45,15 +49,20 @@ func (s *Store) ImportValues(ctx context.Context, vals []datavalue.Value, opt Im
 		return sum, fmt.Errorf("import %s: %w", opt.Source, err)
 	}
 	defer conn.Close()
+	// Values go to a staging table through the appender; one join against
+	// data_values then classifies every value (new, changed, unchanged) and
+	// the summary, audit and merge all read that one result.
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE staging (
-		data_element VARCHAR, period VARCHAR, org_unit VARCHAR, value DOUBLE, comment VARCHAR,
-		period_start DATE, period_end DATE)`); err != nil {
+		data_element VARCHAR, period VARCHAR, org_unit VARCHAR, value DOUBLE, comment VARCHAR)`); err != nil {
 		return sum, fmt.Errorf("import %s: staging: %w", opt.Source, err)
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.staging`) //nolint:errcheck // best effort
+	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.staging`)         //nolint:errcheck // best effort
+	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.staging_periods`) //nolint:errcheck // best effort
+	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.merged`)          //nolint:errcheck // best effort
 	if err := appendStaging(ctx, conn, vals); err != nil {
 		return sum, fmt.Errorf("import %s: %w", opt.Source, err)
 	}
+	lap("staged")
 	var dups int64
 	var dupKey sql.NullString
 	if err := conn.QueryRowContext(ctx, `SELECT count(*), any_value(data_element || ' ' || period || ' ' || org_unit) FROM (
@@ -63,14 +72,20 @@ func (s *Store) ImportValues(ctx context.Context, vals []datavalue.Value, opt Im
 	if dups > 0 {
 		return sum, fmt.Errorf("import %s: %d duplicated values (e.g. %s)", opt.Source, dups, dupKey.String)
 	}
-	const changed = `(d.value IS NULL OR d.value <> s.value OR coalesce(d.comment,'') <> coalesce(s.comment,''))`
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE merged AS
+		SELECT s.*, d.value AS old_value, d.value IS NULL AS is_new,
+			(d.value IS NULL OR d.value <> s.value OR coalesce(d.comment,'') <> coalesce(s.comment,'')) AS changed
+		FROM staging s LEFT JOIN data_values d USING (data_element, period, org_unit)`); err != nil {
+		return sum, fmt.Errorf("import %s: compare: %w", opt.Source, err)
+	}
 	if err := conn.QueryRowContext(ctx, `SELECT
-		count(*) FILTER (WHERE d.value IS NULL),
-		count(*) FILTER (WHERE d.value IS NOT NULL AND `+changed+`),
-		count(*) FILTER (WHERE NOT `+changed+`)
-		FROM staging s LEFT JOIN data_values d USING (data_element, period, org_unit)`).Scan(&sum.Imported, &sum.Updated, &sum.Ignored); err != nil {
+		count(*) FILTER (WHERE is_new),
+		count(*) FILTER (WHERE changed AND NOT is_new),
+		count(*) FILTER (WHERE NOT changed)
+		FROM merged`).Scan(&sum.Imported, &sum.Updated, &sum.Ignored); err != nil {
 		return sum, fmt.Errorf("import %s: summary: %w", opt.Source, err)
 	}
+	lap("summarised")
 	if opt.DryRun || sum.Imported+sum.Updated == 0 {
 		return sum, nil
 	}
@@ -84,31 +99,43 @@ func (s *Store) ImportValues(ctx context.Context, vals []datavalue.Value, opt Im
 		sql  string
 		args []any
 	}{
-		{"audit", `INSERT INTO data_value_audit SELECT ?, ?, ?, s.data_element, s.period, s.org_unit, d.value, s.value
-			FROM staging s LEFT JOIN data_values d USING (data_element, period, org_unit) WHERE ` + changed, []any{now, opt.Actor, opt.Source}},
-		{"replace", `DELETE FROM data_values d USING staging s WHERE d.data_element = s.data_element
-			AND d.period = s.period AND d.org_unit = s.org_unit AND ` + changed, nil},
-		{"insert", `INSERT INTO data_values SELECT s.data_element, s.period, s.org_unit, s.value, s.comment, s.period_start, s.period_end, ?, ?
-			FROM staging s ANTI JOIN data_values d USING (data_element, period, org_unit)`, []any{opt.Source, now}},
+		{"audit", `INSERT INTO data_value_audit SELECT ?, ?, ?, data_element, period, org_unit, old_value, value
+			FROM merged WHERE changed`, []any{now, opt.Actor, opt.Source}},
+		{"insert", `INSERT INTO data_values SELECT m.data_element, m.period, m.org_unit, m.value, m.comment,
+			p.period_start, p.period_end, ?, ?
+			FROM merged m JOIN staging_periods p USING (period) WHERE m.is_new`, []any{opt.Source, now}},
 		{"log", `INSERT INTO imports (imported_at, actor, source, format, imported, updated, ignored) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			[]any{now, opt.Actor, opt.Source, opt.Format, sum.Imported, sum.Updated, sum.Ignored}},
+	}
+	if sum.Updated > 0 {
+		steps = append(steps, struct {
+			name string
+			sql  string
+			args []any
+		}{"update", `UPDATE data_values d SET value = m.value, comment = m.comment, source = ?, updated_at = ?
+			FROM merged m WHERE m.changed AND NOT m.is_new
+			AND d.data_element = m.data_element AND d.period = m.period AND d.org_unit = m.org_unit`, []any{opt.Source, now}})
 	}
 	for _, st := range steps {
 		if _, err := tx.ExecContext(ctx, st.sql, st.args...); err != nil {
 			return sum, errors.Join(fmt.Errorf("import %s: %s: %w", opt.Source, st.name, err), tx.Rollback())
 		}
+		lap(st.name)
 	}
 	if err := tx.Commit(); err != nil {
 		return sum, fmt.Errorf("import %s: commit: %w", opt.Source, err)
 	}
+	lap("committed")
 	return sum, nil
 }
 
 // appendStaging bulk-loads values through DuckDB's appender, which is an
-// order of magnitude faster than prepared inserts.
+// order of magnitude faster than prepared inserts, and records each
+// distinct period's date range in staging_periods (a handful of rows, so
+// the dates are not converted once per value).
 func appendStaging(ctx context.Context, conn *sql.Conn, vals []datavalue.Value) error {
-	starts := map[string][2]time.Time{}
-	return conn.Raw(func(dc any) error {
+	periods := map[string][2]time.Time{}
+	err := conn.Raw(func(dc any) error {
 		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "staging")
 		if err != nil {
 			return fmt.Errorf("appender: %w", err)
@@ -118,27 +145,37 @@ func appendStaging(ctx context.Context, conn *sql.Conn, vals []datavalue.Value) 
 				app.Close()
 				return ctx.Err()
 			}
-			se, ok := starts[v.Period]
-			if !ok {
+			if _, ok := periods[v.Period]; !ok {
 				p, err := period.Parse(v.Period)
 				if err != nil {
 					app.Close()
 					return fmt.Errorf("value %d: %w", i+1, err)
 				}
-				se = [2]time.Time{p.Start(), p.End()}
-				starts[v.Period] = se
+				periods[v.Period] = [2]time.Time{p.Start(), p.End()}
 			}
 			var comment any
 			if v.Comment != "" {
 				comment = v.Comment
 			}
-			if err := app.AppendRow(v.DataElement, v.Period, v.OrgUnit, v.Value, comment, se[0], se[1]); err != nil {
+			if err := app.AppendRow(v.DataElement, v.Period, v.OrgUnit, v.Value, comment); err != nil {
 				app.Close()
 				return fmt.Errorf("append value %d: %w", i+1, err)
 			}
 		}
 		return app.Close()
 	})
+	if err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE staging_periods (period VARCHAR, period_start DATE, period_end DATE)`); err != nil {
+		return fmt.Errorf("staging periods: %w", err)
+	}
+	for id, se := range periods {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO staging_periods VALUES (?, ?, ?)`, id, se[0], se[1]); err != nil {
+			return fmt.Errorf("staging period %s: %w", id, err)
+		}
+	}
+	return nil
 }
 
 // ValueFilter selects data values. Empty fields select everything.
