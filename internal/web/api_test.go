@@ -1,59 +1,19 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/cifra-health/cifra/internal/catalog"
-	"github.com/cifra-health/cifra/internal/demo"
-	"github.com/cifra-health/cifra/internal/method"
-	"github.com/cifra-health/cifra/internal/store"
+	"github.com/cifra-health/cifra/internal/catalog/catalogtest"
 )
 
 // demoServer builds a small demo (one МО per 400,000 residents) and serves it.
 func demoServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.SetMeta(ctx, "synthetic", "true"); err != nil {
-		t.Fatal(err)
-	}
-	c, err := catalog.Open(ctx, st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := method.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := demo.Generate(c.Hierarchy(), ms, demo.Options{Seed: 1, PeoplePerMO: 400000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SaveGroups(ctx, d.Groups); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SaveOrgUnits(ctx, d.OrgUnits); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.ReloadHierarchy(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.ImportValues(ctx, d.Values, store.ImportOptions{Source: "demo"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Recompute(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	c := catalogtest.Demo(t)
 	srv := httptest.NewServer(New(c, nil))
 	t.Cleanup(srv.Close)
 	return srv
