@@ -138,6 +138,19 @@ func testDemoRatingShape(t *testing.T, c *catalog.Catalog) {
 			}
 		}
 	}
+	// The demo must give every pipeline step work: gaps to impute, skewed
+	// indicators to treat.
+	var imputed, treated int
+	for _, tr := range r.Treatments {
+		imputed += tr.Imputed
+		if tr.Treated {
+			treated++
+		}
+	}
+	if imputed == 0 || treated == 0 {
+		t.Errorf("demo 2020: %d imputed values, %d treated indicators; want both > 0", imputed, treated)
+	}
+	t.Logf("demo 2020: %d imputed values, %d of %d indicators treated for outliers", imputed, treated, len(r.Treatments))
 	score := map[string]float64{}
 	for _, row := range r.Rows {
 		score[row.Code] = float64(row.Score)

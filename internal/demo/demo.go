@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -26,7 +27,8 @@ type Options struct {
 	// PeoplePerMO sets how many medical organisations a region gets: one
 	// per this many residents, at least 3 (default 60,000).
 	PeoplePerMO int64
-	// MissingShare is the share of МО values left unreported (default 0.03).
+	// MissingShare is the share of МО values left unreported (default 0.03;
+	// negative for none).
 	MissingShare float64
 }
 
@@ -102,7 +104,6 @@ func Generate(h *orgunit.Hierarchy, ms []*method.Methodology, opt Options) (*Dat
 	d.OrgUnits = g.organisations(h, settlements)
 	lower := lowerIsBetterElements(ms)
 	seen := map[string]bool{}
-	hints := map[string]*method.DemoHint{}
 	for _, m := range ms {
 		els, err := ordered(m)
 		if err != nil {
@@ -113,11 +114,10 @@ func Generate(h *orgunit.Hierarchy, ms []*method.Methodology, opt Options) (*Dat
 				continue
 			}
 			seen[de.ID] = true
-			hints[de.ID] = de.Synthetic
 			d.Values = append(d.Values, g.element(de, lower[de.ID], quarters, d.OrgUnits)...)
 		}
 	}
-	g.outliers(d.Values, hints)
+	g.outliers(d.Values, ms)
 	d.Values = g.dropMissing(d.Values)
 	return d, nil
 }
@@ -413,24 +413,31 @@ func (g *gen) dropMissing(vals []datavalue.Value) []datavalue.Value {
 	return out
 }
 
-// outliers multiplies a population-based count of two regions several
+// outliers multiplies, in one region each, the values of elements that
+// are an indicator's whole numerator (counts per resident, days) several
 // times over, as a data-entry slip or a one-off campaign would, so that the
-// outlier treatment has something to treat.
-func (g *gen) outliers(vals []datavalue.Value, hints map[string]*method.DemoHint) {
+// outlier treatment has something to treat. Shares are left alone: they
+// cannot leave [0, 1].
+func (g *gen) outliers(vals []datavalue.Value, ms []*method.Methodology) {
 	var candidates []string
-	for id, h := range hints {
-		if h.ShareOf == "" && h.Reference == "" && h.PerPopulation > 0 {
-			candidates = append(candidates, id)
+	for _, m := range ms {
+		for _, ind := range m.Indicators {
+			if ind.Denominator != nil {
+				continue
+			}
+			vars := ind.Numerator.Vars()
+			if len(vars) == 1 && !slices.Contains(candidates, vars[0]) {
+				if de, ok := m.DataElement(vars[0]); ok && de.Synthetic != nil && de.Synthetic.Reference == "" {
+					candidates = append(candidates, vars[0])
+				}
+			}
 		}
-	}
-	if len(candidates) == 0 {
-		return
 	}
 	sort.Strings(candidates)
 	regions := g.regionCodes()
 	hit := map[[2]string]float64{}
-	for range 2 {
-		hit[[2]string{regions[g.rng.IntN(len(regions))], candidates[g.rng.IntN(len(candidates))]}] = 4 + 3*g.rng.Float64()
+	for _, id := range candidates {
+		hit[[2]string{regions[g.rng.IntN(len(regions))], id}] = 4 + 3*g.rng.Float64()
 	}
 	for i, v := range vals {
 		if f, ok := hit[[2]string{g.regionOf(v.OrgUnit), v.DataElement}]; ok {

@@ -1,0 +1,101 @@
+package demo
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/cifra-health/cifra/internal/method"
+	"github.com/cifra-health/cifra/internal/orgunit"
+	"github.com/cifra-health/cifra/internal/period"
+)
+
+func generate(t *testing.T, opt Options) (*orgunit.Hierarchy, *Data) {
+	t.Helper()
+	h, err := orgunit.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := method.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Generate(h, ms, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, d
+}
+
+func TestDeterministic(t *testing.T) {
+	_, a := generate(t, Options{Seed: 7, PeoplePerMO: 500000})
+	_, b := generate(t, Options{Seed: 7, PeoplePerMO: 500000})
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("the same seed gave different data")
+	}
+	_, c := generate(t, Options{Seed: 8, PeoplePerMO: 500000})
+	if reflect.DeepEqual(a.Values, c.Values) {
+		t.Fatal("different seeds gave the same values")
+	}
+}
+
+// TestShape checks the promises of the demo: МО in every region, as many
+// as the population asks (at least 3), with OID-like codes, placed in
+// settlements of their own region; values for every quarter asked, with some
+// missing.
+func TestShape(t *testing.T) {
+	const perMO = 300000
+	h, d := generate(t, Options{Seed: 1, PeoplePerMO: perMO, From: "2019Q1", To: "2020Q4"})
+	settlements, err := orgunit.Settlements()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inRegion := map[string]map[string]bool{}
+	for _, s := range settlements {
+		if inRegion[s.Region] == nil {
+			inRegion[s.Region] = map[string]bool{}
+		}
+		inRegion[s.Region][s.Name] = true
+	}
+	perRegion := map[string]int{}
+	codes := map[string]bool{}
+	for _, u := range d.OrgUnits {
+		perRegion[u.Parent]++
+		if codes[u.Code] {
+			t.Errorf("duplicate МО code %s", u.Code)
+		}
+		codes[u.Code] = true
+		if !strings.HasPrefix(u.Code, "1.2.643.5.1.13.13.12.2.") || u.Level != orgunit.Organisation {
+			t.Errorf("МО %s: code or level wrong (%v)", u.Code, u.Level)
+		}
+		if len(inRegion[u.Parent]) > 0 && !inRegion[u.Parent][u.Settlement] {
+			t.Errorf("МО %s placed in %q, not a settlement of %s", u.Code, u.Settlement, u.Parent)
+		}
+		if u.Population <= 0 {
+			t.Errorf("МО %s has no attached population", u.Code)
+		}
+	}
+	for _, r := range h.AtLevel(orgunit.Region) {
+		want := max(3, int(r.Population/perMO))
+		if perRegion[r.Code] != want {
+			t.Errorf("%s: %d МО, want %d", r.Code, perRegion[r.Code], want)
+		}
+	}
+	quarters := map[string]bool{}
+	for _, v := range d.Values {
+		p, err := period.Parse(v.Period)
+		if err != nil {
+			t.Fatalf("value with bad period %q", v.Period)
+		}
+		quarters[p.String()] = true
+	}
+	if len(quarters) != 8 {
+		t.Errorf("values in %d periods, want the 8 quarters: %v", len(quarters), quarters)
+	}
+	// Without gaps there would be one value per (element, unit, quarter) of
+	// every hint; the default 3 % share must leave some out.
+	_, full := generate(t, Options{Seed: 1, PeoplePerMO: perMO, MissingShare: -1})
+	if len(full.Values) <= len(d.Values) {
+		t.Errorf("missing share dropped nothing: %d values with gaps, %d without", len(d.Values), len(full.Values))
+	}
+}
