@@ -61,7 +61,10 @@ func (s *Server) routes() {
 		problem(w, r, http.StatusNotFound, "no such API resource")
 	})
 	s.mux.HandleFunc("GET /{$}", s.home)
+	s.pageRoutes()
+	s.reportRoutes()
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
+	s.authRoutes()
 }
 
 // ServeHTTP implements http.Handler, recovering from handler panics with a

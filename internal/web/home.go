@@ -1,48 +1,187 @@
 package web
 
 import (
+	"cmp"
 	"html/template"
 	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 
+	"github.com/cifra-health/cifra/internal/rating"
 	"github.com/cifra-health/cifra/internal/report"
 )
 
-// homeTmpl is a plain league table; the full dashboard builds on the same
-// data.
-var homeTmpl = template.Must(template.New("home").Funcs(template.FuncMap{
-	"num":   report.RuNum,
-	"arrow": report.Arrow,
-}).Parse(`<!doctype html>
-<html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Name}} — {{.PeriodLabel}} · Цифра</title>
-<style>
-body{font:15px/1.45 system-ui,sans-serif;margin:2rem;color:#1a1a1a}
-table{border-collapse:collapse}th,td{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}
-td.n{text-align:right;font-variant-numeric:tabular-nums}.note{background:#fff3cd;padding:.5rem 1rem;border:1px solid #b58100}
-a{color:#0b4f9c}a:focus{outline:3px solid #0b4f9c;outline-offset:2px}
-</style></head><body>
-<h1>{{.Name}}</h1>
-<p>{{.PeriodLabel}} · методика {{.Methodology}}, версия {{.Version}}</p>
-{{if .Synthetic}}<p class="note" role="note">{{.Note}}</p>{{end}}
-<table><caption class="visually-hidden">Рейтинг субъектов РФ</caption>
-<thead><tr><th scope="col">Место</th><th scope="col">Субъект РФ</th><th scope="col">Федеральный округ</th><th scope="col">Балл</th><th scope="col">Уровень</th><th scope="col">Изменение</th></tr></thead>
-<tbody>{{range .Rows}}<tr><td class="n">{{if .Rank}}{{.Rank}}{{else}}—{{end}}</td><td>{{.Name}}</td><td>{{.District}}</td><td class="n">{{num .Score 1}}</td><td>{{.GradeLabel}}</td><td>{{arrow .RankChange .PrevRank}}</td></tr>
-{{end}}</tbody></table>
-<p>Данные в формате JSON: <a href="/api/v1/rating?period={{.Period}}">/api/v1/rating</a></p>
-</body></html>`))
+// ratingRow is a league-table line as the rating page shows it.
+type ratingRow struct {
+	report.LeagueRow
+	ISO          string
+	DistrictCode string
+	Scores       []rating.Num // criteria in column order
+}
 
+// column is a sortable header of the league table.
+type column struct {
+	Key, Label, Title string
+	Numeric           bool
+	Href              template.URL
+	Sorted            string // "ascending", "descending" or ""
+}
+
+type ratingView struct {
+	Layout
+	Name          string
+	Methodologies []Option
+	Periods       []Option
+	Districts     []Option
+	District      string
+	Q             string
+	Sort, Dir     string
+	Columns       []column
+	Criteria      []rating.NodeRef
+	Rows          []ratingRow
+	Total         int
+	Leaders       []ratingRow
+	Laggards      []ratingRow
+}
+
+// home is the rating page: the national league table with sorting,
+// filters and a period selector, all by plain GET parameters so that it
+// works without JavaScript.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	res := s.result(w, r)
+	res := s.pageResult(w, r)
 	if res == nil {
 		return
 	}
-	view := RatingJSON{Methodology: res.Methodology, Version: res.Version, Name: res.Name, Period: res.Period, PeriodLabel: res.PeriodLabel,
-		Synthetic: res.Synthetic, Rows: report.League(res, s.cat.Hierarchy())}
-	if res.Synthetic {
-		view.Note = report.SyntheticNote
+	key := pageKey(r, res)
+	if servePage(w, key) {
+		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := homeTmpl.Execute(w, view); err != nil {
-		s.log.Error("render home", "err", err)
+	d := s.derive(res)
+	q := r.URL.Query()
+	v := ratingView{Layout: layoutOf("Рейтинг цифровой зрелости", "rating", res), Name: res.Name, Criteria: d.criteria,
+		District: strings.ToUpper(q.Get("district")), Q: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort"), Dir: q.Get("dir")}
+	var err error
+	if v.Periods, err = s.periodOptions(r.Context(), res); err != nil {
+		s.fail(w, r, err)
+		return
 	}
+	v.Methodologies = s.methodologyOptions(res.Methodology)
+	v.Districts = s.districtOptions(v.District)
+	needle := strings.ToLower(v.Q)
+	for _, lr := range d.league {
+		row := ratingRow{LeagueRow: lr, ISO: d.iso[lr.Code], DistrictCode: d.district[lr.Code]}
+		for _, c := range d.criteria {
+			row.Scores = append(row.Scores, lr.Criteria[c.ID])
+		}
+		if lr.Leader {
+			v.Leaders = append(v.Leaders, row)
+		}
+		if lr.Laggard {
+			v.Laggards = append(v.Laggards, row)
+		}
+		if v.District != "" && row.DistrictCode != v.District {
+			continue
+		}
+		if needle != "" && !strings.Contains(strings.ToLower(lr.Name), needle) {
+			continue
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	v.Total = len(d.league)
+	if v.Dir != "desc" {
+		v.Dir = "asc"
+	}
+	sortRatingRows(v.Rows, d.criteria, v.Sort, v.Dir == "desc")
+	cols := []column{{Key: "rank", Label: "Место", Numeric: true}, {Key: "name", Label: "Субъект РФ"}, {Key: "district", Label: "ФО", Title: "Федеральный округ"},
+		{Key: "score", Label: "Балл", Numeric: true}, {Key: "grade", Label: "Уровень"}, {Key: "change", Label: "Изменение", Title: "Изменение места с прошлого периода", Numeric: true}}
+	for _, c := range d.criteria {
+		cols = append(cols, column{Key: "c:" + c.ID, Label: c.Name, Numeric: true})
+	}
+	cur := v.Sort
+	if cur == "" {
+		cur = "rank"
+	}
+	for i := range cols {
+		c := &cols[i]
+		dir := "asc"
+		if c.Key == cur {
+			c.Sorted = map[string]string{"asc": "ascending", "desc": "descending"}[v.Dir]
+			if v.Dir == "asc" {
+				dir = "desc"
+			}
+		} else if c.Numeric && c.Key != "rank" {
+			dir = "desc" // a score column is first wanted best-first
+		}
+		c.Href = template.URL("?" + withParams(q, "sort", c.Key, "dir", dir))
+	}
+	v.Columns = cols
+	s.renderCached(w, r, key, "rating", v)
+}
+
+// withParams copies q with the given key/value pairs set.
+func withParams(q url.Values, kv ...string) string {
+	out := url.Values{}
+	for k, vs := range q {
+		out[k] = append([]string(nil), vs...)
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		out.Set(kv[i], kv[i+1])
+	}
+	return out.Encode()
+}
+
+// sortRatingRows orders rows by key; unranked rows and missing values stay
+// last in either direction, and ties fall back to rank.
+func sortRatingRows(rows []ratingRow, criteria []rating.NodeRef, key string, desc bool) {
+	num := func(n rating.Num) (float64, bool) { return float64(n), n.Valid() }
+	slices.SortStableFunc(rows, func(a, b ratingRow) int {
+		var c int
+		switch {
+		case key == "name":
+			c = strings.Compare(a.Name, b.Name)
+		case key == "district":
+			c = strings.Compare(a.District, b.District)
+		case key == "score" || key == "grade" || strings.HasPrefix(key, "c:"):
+			x, y := a.Score, b.Score
+			if id, ok := strings.CutPrefix(key, "c:"); ok {
+				x, y = a.Criteria[id], b.Criteria[id]
+			}
+			xv, xok := num(x)
+			yv, yok := num(y)
+			if xok != yok {
+				if xok {
+					return -1
+				}
+				return 1
+			}
+			c = cmp.Compare(xv, yv)
+			if key == "grade" {
+				c = -c // grade A (highest score) first when ascending
+			}
+		case key == "change":
+			if (a.PrevRank == 0) != (b.PrevRank == 0) {
+				if a.PrevRank != 0 {
+					return -1
+				}
+				return 1
+			}
+			c = cmp.Compare(a.RankChange, b.RankChange)
+		default: // rank
+			if (a.Rank == 0) != (b.Rank == 0) {
+				if a.Rank != 0 {
+					return -1
+				}
+				return 1
+			}
+			c = cmp.Compare(a.Rank, b.Rank)
+		}
+		if desc {
+			c = -c
+		}
+		if c == 0 {
+			c = cmp.Compare(a.Rank, b.Rank)
+		}
+		return c
+	})
 }

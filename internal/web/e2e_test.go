@@ -1,0 +1,315 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/cifra-health/cifra/internal/report"
+)
+
+// chromiumPath finds the browser the end-to-end test drives.
+func chromiumPath() string {
+	for _, p := range []string{os.Getenv("CIFRA_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+		if p != "" {
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	return ""
+}
+
+// testOut is where screenshots go: $CIFRA_TEST_OUT or a temp folder.
+func testOut(t *testing.T) string {
+	dir := os.Getenv("CIFRA_TEST_OUT")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "cifra-e2e")
+	}
+	dir = filepath.Join(dir, "web")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// browserErrors collects console errors, uncaught exceptions and failed
+// loads reported by the page.
+type browserErrors struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (b *browserErrors) add(s string) {
+	b.mu.Lock()
+	b.msgs = append(b.msgs, s)
+	b.mu.Unlock()
+}
+
+func (b *browserErrors) take() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := b.msgs
+	b.msgs = nil
+	return out
+}
+
+func TestE2E(t *testing.T) {
+	exe := chromiumPath()
+	if exe == "" {
+		t.Skip("!!! SKIPPING the browser end-to-end test: chromium not found (install Debian's chromium or set CIFRA_CHROMIUM) !!!")
+	}
+	if testing.Short() {
+		t.Skip("browser end-to-end test skipped in -short mode")
+	}
+	srv := demoServer(t)
+	out := testOut(t)
+	var api RatingJSON
+	get(t, srv, "/api/v1/rating?period=2020", 200, &api)
+	var tula report.LeagueRow
+	worst := api.Rows[0]
+	for _, r := range api.Rows {
+		if r.ISOCode == "RU-TUL" {
+			tula = r
+		}
+		if r.Rank > worst.Rank {
+			worst = r
+		}
+	}
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.WindowSize(1280, 900), chromedp.Flag("lang", "ru-RU"))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelA()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	defer cancelT()
+
+	errs := &browserErrors{}
+	err := chromedp.Listen(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
+				var parts []string
+				for _, a := range ev.Args {
+					parts = append(parts, string(a.Value))
+				}
+				errs.add("console." + string(ev.Type) + ": " + strings.Join(parts, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			d := ev.ExceptionDetails
+			msg := d.Text
+			if d.Exception != nil {
+				msg += " " + d.Exception.Description
+			}
+			errs.add(fmt.Sprintf("exception: %s at %s:%d", msg, d.URL, d.LineNumber))
+		case *cdplog.EventEntryAdded:
+			if ev.Entry.Level == cdplog.EntryLevelError {
+				errs.add("log: " + ev.Entry.Text + " " + ev.Entry.URL)
+			}
+		}
+	})
+	if err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil { // starts the browser; chromedp enables the runtime and log domains
+		t.Fatalf("start chromium: %v", err)
+	}
+
+	// Whole-page captures are slow to encode, so only the main pages get
+	// one; the rest keep the first screen.
+	full := map[string]bool{"rating": true, "map": true, "region-tula": true, "indicator": true}
+	shot := func(t *testing.T, name string) {
+		t.Helper()
+		grab := chromedp.CaptureScreenshot()
+		if full[name] {
+			grab = chromedp.FullScreenshot(100) // 100 = lossless PNG
+		}
+		buf, err := chromedp.Run(ctx, grab)
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(out, name+".png"), buf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// load opens a page, waits for it and checks the console stayed clean.
+	load := func(t *testing.T, path, name string) {
+		t.Helper()
+		errs.take()
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
+			t.Fatalf("load %s: %v", path, err)
+		}
+		shot(t, name)
+		if e := errs.take(); len(e) > 0 {
+			t.Errorf("%s: browser errors:\n%s", path, strings.Join(e, "\n"))
+		}
+	}
+	text := func(t *testing.T, sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return strings.TrimSpace(s)
+	}
+
+	// waitURL waits for a navigation started by a click or a submit.
+	waitURL := func(t *testing.T, part string) {
+		t.Helper()
+		var loc string
+		for range 100 {
+			var err error
+			if loc, err = chromedp.Run(ctx, chromedp.Location()); err != nil {
+				t.Fatal(err)
+			}
+			// The URL changes when the new document commits, before it is
+			// parsed: wait for it to finish loading too.
+			if strings.Contains(loc, part) && eval[string](ctx, t, "document.readyState") == "complete" {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("URL %s does not contain %q", loc, part)
+	}
+	firstRow := func(t *testing.T) string {
+		return eval[string](ctx, t, `document.querySelector('#league tbody tr[data-iso]').dataset.iso`)
+	}
+	rowCount := func(t *testing.T) int {
+		return eval[int](ctx, t, `document.querySelectorAll('#league tbody tr[data-iso]:not([hidden])').length`)
+	}
+
+	// The listener must see errors, or "no errors" below would prove nothing.
+	t.Run("error listener works", func(t *testing.T) {
+		errs.take()
+		if err := chromedp.Do(ctx, chromedp.Navigate(`data:text/html,<main></main><script>console.error("probe");undefinedFn()</script>`),
+			chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+		if e := errs.take(); len(e) < 2 {
+			t.Fatalf("listener caught %v, want a console error and an exception", e)
+		}
+	})
+
+	t.Run("every page loads cleanly", func(t *testing.T) {
+		ind := firstIndicator(t, srv)
+		for _, p := range []struct{ path, name string }{
+			{"/", "rating"}, {"/map", "map"}, {"/map?by=grade", "map-grade"}, {"/map?indicator=" + ind, "map-indicator"},
+			{"/regions/RU-TUL", "region-tula"}, {"/regions/RU-TUL/explain", "region-tula-explain"},
+			{"/indicators/" + ind, "indicator"}, {"/methodologies/" + DefaultMethodology, "methodology"},
+			{"/completeness", "completeness"}, {"/completeness?region=RU-TUL", "completeness-tula"},
+		} {
+			load(t, p.path, p.name)
+		}
+	})
+
+	t.Run("rating figures equal the API", func(t *testing.T) {
+		load(t, "/?period=2020", "rating-2020")
+		rank := text(t, `tr[data-iso="RU-TUL"] td.rank`)
+		score := text(t, `tr[data-iso="RU-TUL"] td.score`)
+		if rank != fmt.Sprint(tula.Rank) || score != report.RuNum(tula.Score, 1) {
+			t.Errorf("Tula shown as rank %s score %s; API rank %d score %s", rank, score, tula.Rank, report.RuNum(tula.Score, 1))
+		}
+		if got := firstRow(t); got != api.Rows[0].ISOCode {
+			t.Errorf("first row %s, API leader %s", got, api.Rows[0].ISOCode)
+		}
+	})
+
+	t.Run("sorting by clicking a header", func(t *testing.T) {
+		load(t, "/?period=2020", "sort-before")
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`th a[data-sort="score"]`))); err != nil {
+			t.Fatal(err)
+		}
+		waitURL(t, "sort=score")
+		if got := firstRow(t); got != api.Rows[0].ISOCode { // best first
+			t.Errorf("score descending: first %s, want %s", got, api.Rows[0].ISOCode)
+		}
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`th a[data-sort="score"]`))); err != nil {
+			t.Fatal(err)
+		}
+		waitURL(t, "dir=asc")
+		if got := firstRow(t); got != worst.ISOCode {
+			t.Errorf("score ascending: first %s, want %s", got, worst.ISOCode)
+		}
+		shot(t, "sort-score-asc")
+	})
+
+	t.Run("district filter and search", func(t *testing.T) {
+		load(t, "/?period=2020", "filter-before")
+		// Choosing a district submits the form (the script), as would the button.
+		if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS("#f-district"), "FD-CEN"),
+			chromedp.Click(chromedp.CSS(`form.filters button[type="submit"]`))); err != nil {
+			t.Fatal(err)
+		}
+		waitURL(t, "district=FD-CEN")
+		if n := rowCount(t); n != 18 {
+			t.Errorf("Central district: %d rows, want 18", n)
+		}
+		districts := eval[[]string](ctx, t, `[...new Set([...document.querySelectorAll('#league tbody tr[data-iso]')].map(r => r.dataset.district))]`)
+		if len(districts) != 1 || districts[0] != "FD-CEN" {
+			t.Errorf("districts shown: %v", districts)
+		}
+		// Typing filters without a round trip.
+		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#f-q"), "Тульск")); err != nil {
+			t.Fatal(err)
+		}
+		if n := rowCount(t); n != 1 {
+			t.Errorf("search Тульск: %d rows visible, want 1", n)
+		}
+		shot(t, "filter-cen-tula")
+		errs.take()
+	})
+
+	t.Run("map tile opens the region", func(t *testing.T) {
+		load(t, "/map?period=2020", "map-2020")
+		focused := eval[string](ctx, t, `(function(){var a=document.querySelector('a.tile[data-iso="RU-TUL"]');a.focus();return document.activeElement.getAttribute('data-iso')})()`)
+		if focused != "RU-TUL" {
+			t.Errorf("tile not focusable: active element %q", focused)
+		}
+		label := eval[string](ctx, t, `document.querySelector('a.tile[data-iso="RU-TUL"]').getAttribute('aria-label')`)
+		if want := fmt.Sprintf("%d место", tula.Rank); !strings.Contains(label, want) || !strings.Contains(label, report.RuNum(tula.Score, 1)) {
+			t.Errorf("tile label %q lacks rank %d or score", label, tula.Rank)
+		}
+		nodes, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSS(`a.tile[data-iso="RU-TUL"] rect`)))
+		if err != nil || len(nodes) == 0 {
+			t.Fatalf("tile node: %v", err)
+		}
+		if err := chromedp.Do(ctx, chromedp.MouseClickNode(nodes[0])); err != nil {
+			t.Fatal(err)
+		}
+		waitURL(t, "/regions/RU-TUL")
+		if h := text(t, "h1"); h != "Тульская область" {
+			t.Errorf("tile opened %q", h)
+		}
+		if r := text(t, "#rank"); r != fmt.Sprint(tula.Rank) {
+			t.Errorf("region card rank %s, API %d", r, tula.Rank)
+		}
+		shot(t, "map-click-tula")
+	})
+	t.Logf("screenshots in %s", out)
+}
+
+// eval evaluates a JavaScript expression in the page.
+func eval[T any](ctx context.Context, t *testing.T, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}

@@ -1,0 +1,283 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/cifra-health/cifra/internal/index"
+	"github.com/cifra-health/cifra/internal/method"
+	"github.com/cifra-health/cifra/internal/orgunit"
+	"github.com/cifra-health/cifra/internal/period"
+	"github.com/cifra-health/cifra/internal/store"
+)
+
+// treeRow is a node of the methodology tree with its weights.
+type treeRow struct {
+	Depth     int
+	ID, Name  string
+	Weight    float64
+	Share     float64 // weight among siblings
+	Effective float64 // product of shares down from the root
+	Leaf      bool
+	Ind       *method.Indicator
+	Formula   string
+	Agg       string
+}
+
+type methodologyView struct {
+	Layout
+	M        *method.Methodology
+	Rows     []treeRow
+	Pipeline index.Config
+	Versions []store.MethodologyVersion
+	Periods  []string
+	Elements int
+}
+
+// methodologyPage shows a methodology as a methodologist reads it.
+func (s *Server) methodologyPage(w http.ResponseWriter, r *http.Request) {
+	m, ok := s.cat.Methodology(r.PathValue("id"))
+	if !ok {
+		problem(w, r, http.StatusNotFound, fmt.Sprintf("unknown methodology %q", r.PathValue("id")))
+		return
+	}
+	v := methodologyView{Layout: layoutOf(m.Name, "methodology", nil), M: m, Pipeline: m.Pipeline, Elements: len(m.DataElements)}
+	v.Methodology, v.Version = m.ID, m.Version
+	inds := map[string]*method.Indicator{}
+	for i := range m.Indicators {
+		inds[m.Indicators[i].ID] = &m.Indicators[i]
+	}
+	var walk func(n *index.Node, depth int, share, eff float64)
+	walk = func(n *index.Node, depth int, share, eff float64) {
+		row := treeRow{Depth: depth, ID: n.ID, Name: n.Name, Weight: n.Weight, Share: share, Effective: eff, Leaf: n.Indicator != "", Agg: string(n.Aggregation)}
+		if in, ok := inds[n.Indicator]; ok {
+			row.Ind = in
+			row.Formula = in.Numerator.String()
+			if in.Denominator != nil {
+				row.Formula = "(" + row.Formula + ") / (" + in.Denominator.String() + ")"
+			}
+			if in.Factor != 0 && in.Factor != 1 {
+				row.Formula += fmt.Sprintf(" × %g", in.Factor)
+			}
+		}
+		v.Rows = append(v.Rows, row)
+		total := 0.0
+		for _, c := range n.Children {
+			total += c.Weight
+		}
+		for _, c := range n.Children {
+			sh := 0.0
+			if total > 0 {
+				sh = c.Weight / total
+			}
+			walk(c, depth+1, sh, eff*sh)
+		}
+	}
+	walk(m.Tree, 0, 1, 1)
+	vs, err := storeCache.get(fmt.Sprintf("%p/versions/%s", s, m.ID), 10*time.Second, func() (any, error) {
+		return s.cat.Store.MethodologyVersions(r.Context(), m.ID)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	key := pageKey(r, m, vs)
+	if servePage(w, key) {
+		return
+	}
+	v.Versions = vs.([]store.MethodologyVersion)
+	if v.Periods, err = s.cachedPeriods(r.Context(), m.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderCached(w, r, key, "methodology", v)
+}
+
+// complUnit is what one reporting unit (region or МО) has sent for a
+// period, against what its data sets expect.
+type complUnit struct {
+	Code, ISO, Name, District, Type string
+	Expected, Reported              int
+	MOTotal, MOReporting            int
+	Share                           float64
+}
+
+// completeness is the reporting state of all units for a period.
+type completeness struct {
+	Period      period.Period
+	DataSets    []method.DataSet
+	Regions     []complUnit
+	Orgs        map[string][]complUnit // region code → its МО
+	Expected    int
+	Reported    int
+	Share       float64
+	RegionsFull int
+}
+
+// computeCompleteness counts, per region, the distinct (data element,
+// period, unit) values stored against those the methodology's data sets
+// expect: every МО for organisation-level sets, the region itself for
+// region-level ones, in every sub-period of the data set's type.
+func (s *Server) computeCompleteness(ctx context.Context, m *method.Methodology, p period.Period) (*completeness, error) {
+	h := s.cat.Hierarchy()
+	c := &completeness{Period: p, DataSets: m.DataSets, Orgs: map[string][]complUnit{}}
+	type dsInfo struct {
+		subs  map[string]bool
+		elems map[string]bool
+		level orgunit.Level
+	}
+	var dss []dsInfo
+	var elems []string
+	seenEl := map[string]bool{}
+	for _, ds := range m.DataSets {
+		info := dsInfo{subs: map[string]bool{}, elems: map[string]bool{}, level: orgunit.Organisation}
+		if ds.Level == "region" {
+			info.level = orgunit.Region
+		}
+		subs := []period.Period{p}
+		if ds.PeriodType != p.Type() {
+			subs = p.Children(ds.PeriodType)
+		}
+		for _, sp := range subs {
+			info.subs[sp.String()] = true
+		}
+		for _, e := range ds.DataElements {
+			info.elems[e] = true
+			if !seenEl[e] {
+				seenEl[e] = true
+				elems = append(elems, e)
+			}
+		}
+		dss = append(dss, info)
+	}
+	// expected per unit, by the unit's level.
+	perLevel := map[orgunit.Level]int{}
+	for _, ds := range dss {
+		perLevel[ds.level] += len(ds.elems) * len(ds.subs)
+	}
+	got := map[string]int{}
+	type key struct{ de, pe, ou string }
+	seen := map[key]bool{}
+	if len(elems) > 0 {
+		err := s.cat.Store.EachValue(ctx, store.ValueFilter{DataElements: elems, Within: &p}, func(sv store.StoredValue) error {
+			k := key{sv.DataElement, sv.Period, sv.OrgUnit}
+			if seen[k] {
+				return nil
+			}
+			for _, ds := range dss {
+				if ds.elems[sv.DataElement] && ds.subs[sv.Period] {
+					seen[k] = true
+					got[sv.OrgUnit]++
+					return nil
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("completeness %s: %w", p, err)
+		}
+	}
+	for _, reg := range h.AtLevel(orgunit.Region) {
+		cu := complUnit{Code: reg.Code, ISO: isoOf(reg), Name: reg.Name, Expected: perLevel[orgunit.Region], Reported: got[reg.Code]}
+		if d, ok := h.DistrictOf(reg.Code); ok {
+			cu.District = d.Name
+		}
+		for _, mo := range h.Children(reg.Code) {
+			if mo.Level != orgunit.Organisation {
+				continue
+			}
+			mu := complUnit{Code: mo.Code, Name: mo.Name, Type: mo.Type, Expected: perLevel[orgunit.Organisation], Reported: got[mo.Code]}
+			mu.Share = share(mu.Reported, mu.Expected)
+			c.Orgs[reg.Code] = append(c.Orgs[reg.Code], mu)
+			cu.MOTotal++
+			if mu.Reported > 0 {
+				cu.MOReporting++
+			}
+			cu.Expected += mu.Expected
+			cu.Reported += mu.Reported
+		}
+		cu.Share = share(cu.Reported, cu.Expected)
+		if cu.Expected > 0 && cu.Reported >= cu.Expected {
+			c.RegionsFull++
+		}
+		c.Expected += cu.Expected
+		c.Reported += cu.Reported
+		c.Regions = append(c.Regions, cu)
+	}
+	c.Share = share(c.Reported, c.Expected)
+	sort.SliceStable(c.Regions, func(i, j int) bool { return c.Regions[i].Share < c.Regions[j].Share })
+	return c, nil
+}
+
+func share(n, of int) float64 {
+	if of == 0 {
+		return 0
+	}
+	return float64(n) / float64(of)
+}
+
+type completenessView struct {
+	Layout
+	C        *completeness
+	Periods  []Option
+	Region   *complUnit
+	Orgs     []complUnit
+	Complete string
+}
+
+// completenessPage shows which regions and МО reported their data sets.
+func (s *Server) completenessPage(w http.ResponseWriter, r *http.Request) {
+	res := s.pageResult(w, r)
+	if res == nil {
+		return
+	}
+	m := res.MethodologyDef()
+	if m == nil {
+		var ok bool
+		if m, ok = s.cat.Methodology(res.Methodology); !ok {
+			problem(w, r, http.StatusNotFound, "unknown methodology")
+			return
+		}
+	}
+	p, err := period.Parse(res.Period)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cv, err := storeCache.get(fmt.Sprintf("%p/completeness/%s/%s", s, m.ID, p), 30*time.Second, func() (any, error) {
+		return s.computeCompleteness(r.Context(), m, p)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	key := pageKey(r, res, cv)
+	if servePage(w, key) {
+		return
+	}
+	v := completenessView{Layout: layoutOf("Полнота данных", "completeness", res), C: cv.(*completeness)}
+	if v.Periods, err = s.periodOptions(r.Context(), res); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if code := r.URL.Query().Get("region"); code != "" {
+		u, ok := s.cat.Hierarchy().Lookup(code)
+		if !ok || u.Level != orgunit.Region {
+			problem(w, r, http.StatusNotFound, fmt.Sprintf("unknown region %q", code))
+			return
+		}
+		for i := range v.C.Regions {
+			if v.C.Regions[i].Code == u.Code {
+				v.Region = &v.C.Regions[i]
+			}
+		}
+		v.Orgs = append([]complUnit(nil), v.C.Orgs[u.Code]...)
+		sort.SliceStable(v.Orgs, func(i, j int) bool { return v.Orgs[i].Share < v.Orgs[j].Share })
+		v.Title = "Полнота данных: " + u.Name
+	}
+	v.Complete = Plural(v.C.RegionsFull, "регион", "региона", "регионов")
+	s.renderCached(w, r, key, "completeness", v)
+}
