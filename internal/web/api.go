@@ -64,6 +64,7 @@ func (s *Server) routes() {
 	s.pageRoutes()
 	s.reportRoutes()
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
+	s.authRoutes()
 }
 
 // ServeHTTP implements http.Handler, recovering from handler panics with a

@@ -1,0 +1,470 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cifra-health/cifra/internal/orgunit"
+	"github.com/cifra-health/cifra/internal/store"
+)
+
+// testService opens an in-memory store with two МО in Тульская and one in
+// Тамбовская область.
+func testService(t *testing.T) (*Service, *time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	err = st.SaveOrgUnits(ctx, []orgunit.Unit{
+		{Code: "MO-TUL-1", Name: "МО 1", Level: orgunit.Organisation, Parent: "RU-TUL"},
+		{Code: "MO-TUL-2", Name: "МО 2", Level: orgunit.Organisation, Parent: "RU-TUL"},
+		{Code: "MO-TAM-1", Name: "МО 3", Level: orgunit.Organisation, Parent: "RU-TAM"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := st.Hierarchy(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(st.DB(), func() *orgunit.Hierarchy { return h }, nil)
+	now := time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	return s, &now
+}
+
+func TestPasswordRoundTrip(t *testing.T) {
+	h, err := HashPassword("верный пароль 123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Fatalf("hash %q is not PHC argon2id with the documented parameters", h)
+	}
+	h2, _ := HashPassword("верный пароль 123")
+	if h == h2 {
+		t.Fatal("two hashes of one password are equal: salt not random")
+	}
+	for _, tc := range []struct {
+		pw   string
+		want bool
+	}{
+		{"верный пароль 123", true},
+		{"верный пароль 124", false},
+		{"", false},
+		{strings.Repeat("x", 5000), false},
+	} {
+		ok, err := CheckPassword(h, tc.pw)
+		if err != nil || ok != tc.want {
+			t.Errorf("CheckPassword(%.20q) = %v, %v; want %v", tc.pw, ok, err, tc.want)
+		}
+	}
+}
+
+func TestDecodeHashRejects(t *testing.T) {
+	good, _ := HashPassword("x")
+	parts := strings.Split(good, "$")
+	for _, bad := range []string{
+		"", "plain", "$argon2i$v=19$m=19456,t=2,p=1$" + parts[4] + "$" + parts[5],
+		"$argon2id$v=18$m=19456,t=2,p=1$" + parts[4] + "$" + parts[5],
+		"$argon2id$v=19$m=99999999,t=2,p=1$" + parts[4] + "$" + parts[5],
+		"$argon2id$v=19$m=19456,t=2,p=1,x=1$" + parts[4] + "$" + parts[5],
+		"$argon2id$v=19$m=19456,t=2,p=1$" + parts[4] + "==$" + parts[5],
+		"$argon2id$v=19$m=19456,t=2,p=1$" + parts[4],
+	} {
+		if _, err := CheckPassword(bad, "x"); !errors.Is(err, ErrBadHash) {
+			t.Errorf("CheckPassword(%q) err = %v, want ErrBadHash", bad, err)
+		}
+	}
+}
+
+func FuzzDecodeHash(f *testing.F) {
+	good, _ := HashPassword("x")
+	f.Add(good)
+	f.Add("$argon2id$v=19$m=8,t=1,p=1$AAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA")
+	f.Fuzz(func(t *testing.T, s string) {
+		h, err := decodeHash(s)
+		if err != nil {
+			return
+		}
+		// Whatever parses must stay within the bounds a login can afford.
+		if h.memory > 1<<20 || h.time > 16 || h.threads == 0 || len(h.salt) < 8 || len(h.key) < 16 {
+			t.Fatalf("accepted out-of-bounds hash %q: %+v", s, h)
+		}
+	})
+}
+
+func TestMatrix(t *testing.T) {
+	want := map[Role]string{ // permissions in Permissions order: 1 = granted
+		FederalAdmin:     "111111111",
+		FederalAnalyst:   "110011001",
+		RegionalOperator: "111100001",
+		MOOperator:       "111000001",
+		Governor:         "100000000",
+		Auditor:          "100000010",
+	}
+	for _, r := range Roles {
+		var b strings.Builder
+		for _, p := range Permissions {
+			if r.Can(p) {
+				b.WriteByte('1')
+			} else {
+				b.WriteByte('0')
+			}
+		}
+		if b.String() != want[r] {
+			t.Errorf("%s: permissions %s, want %s", r, b.String(), want[r])
+		}
+	}
+	if _, err := ParseRole("Governor"); err != nil {
+		t.Error(err)
+	}
+	if _, err := ParseRole("root"); err == nil {
+		t.Error("ParseRole(root) accepted")
+	}
+}
+
+func TestCreateUserScope(t *testing.T) {
+	s, _ := testService(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		login, unit string
+		role        Role
+		wantErr     string
+	}{
+		{"fed", "RU", FederalAdmin, ""},
+		{"reg", "RU-TUL", RegionalOperator, ""},
+		{"mo", "MO-TUL-1", MOOperator, ""},
+		{"gov", "RU-TUL", Governor, ""},
+		{"reg2", "MO-TUL-1", RegionalOperator, "cannot be scoped"},
+		{"fed2", "RU-TUL", FederalAnalyst, "cannot be scoped"},
+		{"x", "RU", Auditor, "login"},
+		{"nounit", "XX", Auditor, "unknown organisation unit"},
+		{"fed", "RU", FederalAdmin, "already exists"},
+	} {
+		_, pw, err := s.CreateUser(ctx, "test", tc.login, tc.role, tc.unit, "")
+		if tc.wantErr == "" {
+			if err != nil || len(pw) < MinPasswordLen {
+				t.Errorf("%s: err %v, generated %q", tc.login, err, pw)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+			t.Errorf("%s: err %v, want %q", tc.login, err, tc.wantErr)
+		}
+	}
+	if _, _, err := s.CreateUser(ctx, "test", "short", Auditor, "RU", "123"); !errors.Is(err, ErrWeakPassword) {
+		t.Errorf("short password: %v", err)
+	}
+	u, pw, err := s.CreateUser(ctx, "test", "Given.Pw", Auditor, "RU", "задан явно, 12")
+	if err != nil || pw != "" || u.Login != "given.pw" {
+		t.Errorf("given password: user %+v, returned %q, %v", u, pw, err)
+	}
+	p := &Principal{Scope: "RU-TUL"}
+	if !s.InScope(p, "MO-TUL-2") || s.InScope(p, "MO-TAM-1") || s.InScope(p, "RU") {
+		t.Error("InScope wrong for a regional scope")
+	}
+}
+
+func TestLoginLogoutSession(t *testing.T) {
+	s, now := testService(t)
+	ctx := context.Background()
+	if _, _, err := s.CreateUser(ctx, "test", "op", RegionalOperator, "RU-TUL", "пароль оператора"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Login(ctx, "op", "не тот пароль", "10.0.0.1"); !errors.Is(err, ErrInvalidCredentials) {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if _, _, err := s.Login(ctx, "nobody", "пароль оператора", "10.0.0.1"); !errors.Is(err, ErrInvalidCredentials) {
+		t.Fatalf("unknown login: %v", err)
+	}
+	id, p, err := s.Login(ctx, " OP ", "пароль оператора", "10.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Login != "op" || p.Role != RegionalOperator || p.Scope != "RU-TUL" {
+		t.Fatalf("principal %+v", p)
+	}
+	if got, err := s.Session(ctx, id); err != nil || got.Login != "op" {
+		t.Fatalf("session: %+v, %v", got, err)
+	}
+	if err := s.Logout(ctx, id, "10.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Session(ctx, id); !errors.Is(err, ErrUnauthenticated) {
+		t.Fatalf("session after logout: %v", err)
+	}
+
+	// Expiry.
+	id, _, err = s.Login(ctx, "op", "пароль оператора", "10.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	*now = now.Add(s.SessionTTL + time.Second)
+	if _, err := s.Session(ctx, id); !errors.Is(err, ErrUnauthenticated) {
+		t.Fatalf("expired session: %v", err)
+	}
+
+	// Disabling ends sessions.
+	id, _, _ = s.Login(ctx, "op", "пароль оператора", "10.0.0.1")
+	if err := s.SetDisabled(ctx, "test", "op", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Session(ctx, id); !errors.Is(err, ErrUnauthenticated) {
+		t.Fatalf("session of disabled user: %v", err)
+	}
+	if _, _, err := s.Login(ctx, "op", "пароль оператора", "10.0.0.1"); !errors.Is(err, ErrInvalidCredentials) {
+		t.Fatalf("disabled login: %v", err)
+	}
+
+	events, err := s.AuditLog(ctx, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, e := range events {
+		seen[e.Event] = true
+	}
+	for _, ev := range []string{"user_create", "login_fail", "login_ok", "logout", "user_disable"} {
+		if !seen[ev] {
+			t.Errorf("no %s in the security audit: %+v", ev, events)
+		}
+	}
+}
+
+func TestChangePassword(t *testing.T) {
+	s, _ := testService(t)
+	ctx := context.Background()
+	if _, _, err := s.CreateUser(ctx, "test", "op", MOOperator, "MO-TUL-1", "старый пароль 1"); err != nil {
+		t.Fatal(err)
+	}
+	keep, _, _ := s.Login(ctx, "op", "старый пароль 1", "ip")
+	other, _, _ := s.Login(ctx, "op", "старый пароль 1", "ip2")
+	if err := s.ChangePassword(ctx, "op", "неверный", "новый пароль 2", keep, "ip"); !errors.Is(err, ErrInvalidCredentials) {
+		t.Fatalf("wrong current: %v", err)
+	}
+	if err := s.ChangePassword(ctx, "op", "старый пароль 1", "коротко", keep, "ip"); !errors.Is(err, ErrWeakPassword) {
+		t.Fatalf("weak new: %v", err)
+	}
+	if err := s.ChangePassword(ctx, "op", "старый пароль 1", "новый пароль 2", keep, "ip"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Session(ctx, keep); err != nil {
+		t.Errorf("own session ended: %v", err)
+	}
+	if _, err := s.Session(ctx, other); err == nil {
+		t.Error("other session survived a password change")
+	}
+	if _, _, err := s.Login(ctx, "op", "старый пароль 1", "ip"); err == nil {
+		t.Error("old password still works")
+	}
+	if _, _, err := s.Login(ctx, "op", "новый пароль 2", "ip"); err != nil {
+		t.Errorf("new password: %v", err)
+	}
+	// Guessing the current password is throttled like logins.
+	for range s.LoginThrottle.Limit {
+		s.ChangePassword(ctx, "op", "догадка", "ещё один пароль", keep, "ip")
+	}
+	var te *ThrottledError
+	if err := s.ChangePassword(ctx, "op", "новый пароль 2", "ещё один пароль", keep, "ip"); !errors.As(err, &te) {
+		t.Errorf("change after %d wrong guesses: %v, want throttled", s.LoginThrottle.Limit, err)
+	}
+}
+
+func TestLoginThrottling(t *testing.T) {
+	s, now := testService(t)
+	ctx := context.Background()
+	if _, _, err := s.CreateUser(ctx, "test", "op", MOOperator, "MO-TUL-1", "правильный пароль"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range s.LoginThrottle.Limit {
+		if _, _, err := s.Login(ctx, "op", "ошибка", "ip-a"); !errors.Is(err, ErrInvalidCredentials) {
+			t.Fatalf("attempt %d: %v", i+1, err)
+		}
+	}
+	// Locked: even the right password is refused, from another address too.
+	var te *ThrottledError
+	if _, _, err := s.Login(ctx, "op", "правильный пароль", "ip-b"); !errors.As(err, &te) {
+		t.Fatalf("after %d failures: %v, want throttled", s.LoginThrottle.Limit, err)
+	}
+	*now = now.Add(s.LoginThrottle.Lockout + time.Second)
+	if _, _, err := s.Login(ctx, "op", "правильный пароль", "ip-b"); err != nil {
+		t.Fatalf("after the lockout: %v", err)
+	}
+
+	// Per IP: many logins from one address.
+	s.IPThrottle = NewThrottle(3)
+	for i := range 3 {
+		s.Login(ctx, "guess"+string(rune('a'+i)), "x", "ip-c")
+	}
+	if _, _, err := s.Login(ctx, "op", "правильный пароль", "ip-c"); !errors.As(err, &te) {
+		t.Fatalf("IP over its limit: %v, want throttled", err)
+	}
+	if _, _, err := s.Login(ctx, "op", "правильный пароль", "ip-d"); err != nil {
+		t.Fatalf("other IP: %v", err)
+	}
+}
+
+func TestThrottleBackoff(t *testing.T) {
+	th := NewThrottle(2)
+	t0 := time.Unix(0, 0)
+	th.Fail("k", t0)
+	if b, _ := th.Blocked("k", t0); b {
+		t.Fatal("blocked below the limit")
+	}
+	th.Fail("k", t0)
+	if b, until := th.Blocked("k", t0); !b || until != t0.Add(time.Minute) {
+		t.Fatalf("at the limit: %v until %v", b, until)
+	}
+	th.Fail("k", t0.Add(2*time.Minute))
+	if _, until := th.Blocked("k", t0.Add(2*time.Minute)); until != t0.Add(4*time.Minute) {
+		t.Fatalf("second lockout until %v, want doubled", until)
+	}
+	th.Reset("k")
+	if b, _ := th.Blocked("k", t0.Add(2*time.Minute)); b {
+		t.Fatal("blocked after reset")
+	}
+}
+
+func TestTokens(t *testing.T) {
+	s, now := testService(t)
+	ctx := context.Background()
+	if _, _, err := s.CreateUser(ctx, "test", "reg", RegionalOperator, "RU-TUL", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.CreateToken(ctx, "test", "reg", "feed", "MO-TAM-1", 0); err == nil {
+		t.Fatal("token scoped outside the owner's scope accepted")
+	}
+	secret, tok, err := s.CreateToken(ctx, "test", "reg", "feed", "MO-TUL-1", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(secret, TokenPrefix) || tok.OrgUnit != "MO-TUL-1" {
+		t.Fatalf("secret %q token %+v", secret, tok)
+	}
+	p, err := s.TokenPrincipal(ctx, secret)
+	if err != nil || p.Login != "reg" || p.Scope != "MO-TUL-1" || p.TokenID != tok.ID {
+		t.Fatalf("principal %+v, %v", p, err)
+	}
+	if _, err := s.TokenPrincipal(ctx, secret+"x"); !errors.Is(err, ErrUnauthenticated) {
+		t.Fatalf("wrong secret: %v", err)
+	}
+	if err := s.RevokeToken(ctx, "test", tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TokenPrincipal(ctx, secret); !errors.Is(err, ErrUnauthenticated) {
+		t.Fatalf("revoked token: %v", err)
+	}
+	if err := s.RevokeToken(ctx, "test", tok.ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("second revoke: %v", err)
+	}
+
+	secret, _, err = s.CreateToken(ctx, "test", "reg", "short-lived", "", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.TokenPrincipal(ctx, secret); err != nil || p.Scope != "RU-TUL" {
+		t.Fatalf("default scope: %+v %v", p, err)
+	}
+	*now = now.Add(time.Hour + time.Second)
+	if _, err := s.TokenPrincipal(ctx, secret); !errors.Is(err, ErrUnauthenticated) {
+		t.Fatalf("expired token: %v", err)
+	}
+	toks, err := s.Tokens(ctx, "reg")
+	if err != nil || len(toks) != 2 || toks[1].RevokedAt.IsZero() || toks[0].Live(*now) {
+		t.Fatalf("tokens %+v, %v", toks, err)
+	}
+
+	secret, _, _ = s.CreateToken(ctx, "test", "reg", "third", "", 0)
+	if err := s.SetDisabled(ctx, "test", "reg", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TokenPrincipal(ctx, secret); !errors.Is(err, ErrUnauthenticated) {
+		t.Fatalf("token of a disabled user: %v", err)
+	}
+}
+
+func TestEnsureAdminAndDemo(t *testing.T) {
+	s, _ := testService(t)
+	ctx := context.Background()
+	login, pw, created, err := EnsureAdmin(ctx, s, "", "")
+	if err != nil || !created || login != DefaultAdminLogin || len(pw) < MinPasswordLen {
+		t.Fatalf("first start: %q %q %v %v", login, pw, created, err)
+	}
+	if _, _, err := s.Login(ctx, login, pw, "ip"); err != nil {
+		t.Fatalf("admin login: %v", err)
+	}
+	if l, p, created, err := EnsureAdmin(ctx, s, "", ""); err != nil || created || l != "" || p != "" {
+		t.Fatalf("second start: %q %q %v %v", l, p, created, err)
+	}
+	// Every administrator disabled: a clear error rather than a second "admin".
+	if err := s.SetDisabled(ctx, "test", login, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := EnsureAdmin(ctx, s, "", ""); err == nil || !strings.Contains(err.Error(), "cifra user enable") {
+		t.Fatalf("all admins disabled: %v", err)
+	}
+	creds, err := DemoAccounts(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(creds) != len(Roles) {
+		t.Fatalf("%d demo accounts, want one per role", len(creds))
+	}
+	for _, c := range creds {
+		if _, _, err := s.Login(ctx, c.Login, c.Password, "ip-demo-"+c.Login); err != nil {
+			t.Errorf("demo %s: %v", c.Login, err)
+		}
+	}
+	// Again: passwords are reset, not duplicated accounts.
+	again, err := DemoAccounts(ctx, s)
+	if err != nil || again[0].Password == creds[0].Password {
+		t.Fatalf("second DemoAccounts: %v", err)
+	}
+}
+
+// Logins run concurrently on a server; DuckDB must not turn them into
+// transaction conflicts.
+func TestConcurrentLogins(t *testing.T) {
+	s, _ := testService(t)
+	ctx := context.Background()
+	const n = 6
+	for i := range n {
+		if _, _, err := s.CreateUser(ctx, "test", fmt.Sprintf("user%d", i), Auditor, "RU", "общий пароль 1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, n*3)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 3 {
+				id, _, err := s.Login(ctx, fmt.Sprintf("user%d", i), "общий пароль 1", "ip")
+				if err == nil {
+					_, err = s.Session(ctx, id)
+				}
+				if err == nil {
+					err = s.Logout(ctx, id, "ip")
+				}
+				if err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}

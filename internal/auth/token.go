@@ -1,0 +1,139 @@
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Token describes an API token; the secret itself is shown once, at
+// creation, and never stored.
+type Token struct {
+	ID        int64
+	Login     string // owner
+	Name      string
+	OrgUnit   string // scope
+	CreatedAt time.Time
+	ExpiresAt time.Time // zero: never
+	RevokedAt time.Time // zero: live
+}
+
+// Live reports whether the token can be used at now.
+func (t Token) Live(now time.Time) bool {
+	return t.RevokedAt.IsZero() && (t.ExpiresAt.IsZero() || now.Before(t.ExpiresAt))
+}
+
+// CreateToken issues a token for the user. orgUnit narrows the scope (""
+// keeps the owner's); ttl 0 means no expiry. The secret is returned once.
+func (s *Service) CreateToken(ctx context.Context, actor, login, name, orgUnit string, ttl time.Duration) (string, Token, error) {
+	u, err := s.User(ctx, login)
+	if err != nil {
+		return "", Token{}, err
+	}
+	if u.Disabled {
+		return "", Token{}, fmt.Errorf("create token for %s: account disabled", u.Login)
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 100 {
+		return "", Token{}, fmt.Errorf("create token for %s: name must have 1-100 characters", u.Login)
+	}
+	unit := u.OrgUnit
+	if orgUnit != "" {
+		v, ok := s.hier().Lookup(orgUnit)
+		if !ok {
+			return "", Token{}, fmt.Errorf("create token for %s: unknown organisation unit %q", u.Login, orgUnit)
+		}
+		if !s.hier().IsDescendant(v.Code, u.OrgUnit) {
+			return "", Token{}, fmt.Errorf("create token for %s: %s is outside the account's scope %s", u.Login, v.Code, u.OrgUnit)
+		}
+		unit = v.Code
+	}
+	if ttl < 0 {
+		return "", Token{}, fmt.Errorf("create token for %s: negative lifetime", u.Login)
+	}
+	now := s.now()
+	t := Token{Login: u.Login, Name: name, OrgUnit: unit, CreatedAt: now}
+	var expires any
+	if ttl > 0 {
+		t.ExpiresAt = now.Add(ttl)
+		expires = t.ExpiresAt
+	}
+	secret := TokenPrefix + newSecret()
+	err = s.db.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, org_unit, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, u.ID, name, hashSecret(secret), unit, now, expires).Scan(&t.ID)
+	if err != nil {
+		return "", Token{}, fmt.Errorf("create token for %s: %w", u.Login, err)
+	}
+	s.audit(ctx, "token_create", actor, u.Login, "", fmt.Sprintf("token %d %q scope=%s", t.ID, name, unit))
+	return secret, t, nil
+}
+
+// RevokeToken stops a token at once.
+func (s *Service) RevokeToken(ctx context.Context, actor string, id int64) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, s.now(), id)
+	if err != nil {
+		return fmt.Errorf("revoke token %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("revoke token %d: %w (or already revoked)", id, ErrNotFound)
+	}
+	s.audit(ctx, "token_revoke", actor, fmt.Sprintf("token %d", id), "", "")
+	return nil
+}
+
+// Tokens lists the tokens of one user (all users when login is ""),
+// newest first.
+func (s *Service) Tokens(ctx context.Context, login string) ([]Token, error) {
+	q := `SELECT t.id, u.login, t.name, t.org_unit, t.created_at, t.expires_at, t.revoked_at
+		FROM api_tokens t JOIN users u ON u.id = t.user_id`
+	var args []any
+	if login != "" {
+		q += ` WHERE u.login = ?`
+		args = append(args, NormalizeLogin(login))
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY t.id DESC`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []Token
+	for rows.Next() {
+		var t Token
+		var exp, rev sql.NullTime
+		if err := rows.Scan(&t.ID, &t.Login, &t.Name, &t.OrgUnit, &t.CreatedAt, &exp, &rev); err != nil {
+			return nil, fmt.Errorf("list tokens: %w", err)
+		}
+		t.ExpiresAt, t.RevokedAt = exp.Time, rev.Time
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// TokenPrincipal authenticates an API token, or fails with
+// ErrUnauthenticated for an unknown, revoked or expired token, a disabled
+// owner or a token whose scope no longer lies in its owner's.
+func (s *Service) TokenPrincipal(ctx context.Context, secret string) (*Principal, error) {
+	if !strings.HasPrefix(secret, TokenPrefix) || len(secret) > 100 {
+		return nil, ErrUnauthenticated
+	}
+	var p Principal
+	var role, userScope string
+	err := s.db.QueryRowContext(ctx, `SELECT u.id, u.login, u.role, u.org_unit, t.id, t.org_unit
+		FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?) AND NOT u.disabled`,
+		hashSecret(secret), s.now()).Scan(&p.UserID, &p.Login, &role, &userScope, &p.TokenID, &p.Scope)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrUnauthenticated
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read token: %w", err)
+	}
+	if !s.hier().IsDescendant(p.Scope, userScope) {
+		return nil, ErrUnauthenticated
+	}
+	p.Role = Role(role)
+	return &p, nil
+}
