@@ -43,6 +43,9 @@ database with real data is never overwritten without --force.`,
 			}
 			defer st.Close()
 			fmt.Fprintf(g.stdout, "Демонстрационная база %s построена за %s (данные синтетические).\n", g.db, time.Since(start).Round(time.Millisecond))
+			if err := printDemoAccounts(ctx, g, c, "http://"+addr); err != nil {
+				return fmt.Errorf("demo accounts: %w", err)
+			}
 			if noServe {
 				return nil
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,7 +20,10 @@ func newServeCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the dashboard and the JSON API",
-		Args:  cobra.NoArgs,
+		Long: `Serves the dashboard and the JSON API. On the first start of a database
+without a federal administrator, creates one (login "admin") and prints its
+password once; CIFRA_ADMIN_PASSWORD sets it instead (it is then not printed).`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, st, err := openCatalog(cmd.Context(), g)
 			if err != nil {
@@ -35,12 +39,18 @@ func newServeCmd(g *globals) *cobra.Command {
 
 // serve runs the HTTP server until ctx ends, then shuts down gracefully.
 func serve(ctx context.Context, g *globals, c *catalog.Catalog, addr string) error {
+	h := web.New(c, g.log)
+	// The password comes from the environment, not a flag, so that it stays
+	// out of the process list and shell history.
+	if _, err := attachAuth(ctx, g, c, h, "", os.Getenv("CIFRA_ADMIN_PASSWORD")); err != nil {
+		return fmt.Errorf("accounts: %w", err)
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", addr, err)
 	}
 	srv := &http.Server{
-		Handler:           web.New(c, g.log),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
