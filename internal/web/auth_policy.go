@@ -86,3 +86,15 @@ var routePolicies = map[string]RoutePolicy{
 	"GET /api/v1/audit/values":   {Access: Authenticated, Perm: auth.ReadAudit, Scope: ScopeQuery},
 	"GET /api/v1/audit/security": {Access: Authenticated, Perm: auth.ReadAudit, Scope: ScopeNational},
 }
+
+// addPolicies lets a feature's file declare the policies of its own routes
+// from init, next to the handlers, instead of every feature editing the
+// table above. A pattern declared twice is a programming error.
+func addPolicies(ps map[string]RoutePolicy) {
+	for pattern, p := range ps {
+		if _, dup := routePolicies[pattern]; dup {
+			panic("web: route policy declared twice: " + pattern)
+		}
+		routePolicies[pattern] = p
+	}
+}
