@@ -65,7 +65,17 @@ func (s *Server) routes() {
 	s.reportRoutes()
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 	s.authRoutes()
+	for _, f := range routeHooks {
+		f(s)
+	}
 }
+
+// routeHooks let feature files register their routes from init(), beside
+// their handlers and their entries in the policy table (addPolicies).
+var routeHooks []func(*Server)
+
+// addRoutes registers a feature's routes; routes() calls f once per server.
+func addRoutes(f func(*Server)) { routeHooks = append(routeHooks, f) }
 
 // ServeHTTP implements http.Handler, recovering from handler panics with a
 // problem response rather than a dropped connection.
