@@ -548,7 +548,8 @@ type ScorecardJSON struct {
 	Note         string                 `json:"note,omitempty"`
 	Unit         UnitJSON               `json:"unit"`
 	Row          rating.Row             `json:"row"`
-	Of           int                    `json:"of"`
+	Of           int                    `json:"of"`    // ranked units
+	Total        int                    `json:"total"` // all units, ranked or screened out
 	DistrictSize int                    `json:"district_size"`
 	Criteria     []CriterionJSON        `json:"criteria"`
 	Strengths    []IndicatorPosition    `json:"strengths"`
@@ -590,6 +591,7 @@ func (s *Server) buildScorecard(ctx context.Context, res *rating.Result, u *orgu
 	if res.Synthetic {
 		sc.Note = report.SyntheticNote
 	}
+	sc.Total = len(res.Rows)
 	for _, rw := range res.Rows {
 		if rw.Rank > 0 {
 			sc.Of++

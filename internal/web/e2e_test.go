@@ -14,6 +14,7 @@ import (
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/cifra-health/cifra/internal/report"
 )
@@ -96,7 +97,7 @@ func TestE2E(t *testing.T) {
 	defer cancelA()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
 	defer cancelT()
 
 	errs := &browserErrors{}
@@ -218,6 +219,40 @@ func TestE2E(t *testing.T) {
 		}
 	})
 
+	// WCAG AA: every visible HTML text passes 4.5:1 (3:1 when large) against
+	// the first opaque background behind it, and focus is visible. SVG text
+	// is left out: its background is whatever shape lies under it.
+	t.Run("contrast and focus", func(t *testing.T) {
+		for _, path := range []string{"/", "/map", "/regions/RU-TUL", "/regions/RU-TUL/explain", "/methodologies/" + DefaultMethodology, "/completeness"} {
+			load(t, path, "contrast"+strings.NewReplacer("/", "-", "?", "-").Replace(path))
+			if n := eval[int](ctx, t, `document.querySelectorAll('main *').length`); n < 10 {
+				t.Fatalf("%s: only %d elements, nothing to check", path, n)
+			}
+			bad := eval[[]string](ctx, t, contrastJS)
+			if len(bad) > 0 {
+				t.Errorf("%s: %d texts below WCAG AA contrast, e.g.:\n%s", path, len(bad), strings.Join(bad[:min(len(bad), 8)], "\n"))
+			}
+			// Tab as a keyboard user would: each stop must show its focus.
+			for range 4 {
+				if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+					t.Fatal(err)
+				}
+				if f := eval[string](ctx, t, focusJS); f != "" {
+					t.Errorf("%s: focus not visible: %s", path, f)
+					break
+				}
+			}
+		}
+		// The check must be able to fail.
+		if err := chromedp.Do(ctx, chromedp.Navigate(`data:text/html,<main><p style="color:%23999;background:%23fff">low contrast text</p><p>fine</p><p>x</p><p>x</p><p>x</p><p>x</p><p>x</p><p>x</p><p>x</p><p>x</p></main>`),
+			chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
+			t.Fatal(err)
+		}
+		if bad := eval[[]string](ctx, t, contrastJS); len(bad) != 1 {
+			t.Errorf("probe: %v, want exactly the grey paragraph", bad)
+		}
+	})
+
 	t.Run("rating figures equal the API", func(t *testing.T) {
 		load(t, "/?period=2020", "rating-2020")
 		rank := text(t, `tr[data-iso="RU-TUL"] td.rank`)
@@ -313,3 +348,29 @@ func eval[T any](ctx context.Context, t *testing.T, js string) T {
 	}
 	return v
 }
+
+// contrastJS lists the visible HTML texts whose contrast ratio (WCAG 2.x
+// relative luminance) is below AA against the nearest opaque background.
+const contrastJS = `(function(){
+function rgba(s){var m=s.match(/rgba?\(([^)]+)\)/);if(!m)return null;var p=m[1].split(/[ ,\/]+/).filter(Boolean).map(Number);return {r:p[0],g:p[1],b:p[2],a:p.length>3?p[3]:1}}
+function lin(c){c/=255;return c<=0.03928?c/12.92:Math.pow((c+0.055)/1.055,2.4)}
+function lum(c){return 0.2126*lin(c.r)+0.7152*lin(c.g)+0.0722*lin(c.b)}
+function over(f,b){return {r:f.r*f.a+b.r*(1-f.a),g:f.g*f.a+b.g*(1-f.a),b:f.b*f.a+b.b*(1-f.a),a:1}}
+function bg(el){var layers=[];for(var e=el;e&&e.nodeType===1;e=e.parentElement){var cs=getComputedStyle(e);if(cs.backgroundImage&&cs.backgroundImage!=='none')return null;var c=rgba(cs.backgroundColor);if(c&&c.a>0){layers.push(c);if(c.a>=1)break}}var b={r:255,g:255,b:255,a:1};for(var i=layers.length-1;i>=0;i--)b=over(layers[i],b);return b}
+var out=[];var all=document.querySelectorAll('body *');
+for(var i=0;i<all.length;i++){var el=all[i];if(el.closest('svg')||/^(SCRIPT|STYLE|NOSCRIPT|TEMPLATE|OPTION)$/.test(el.tagName))continue;
+var own='';for(var n=el.firstChild;n;n=n.nextSibling)if(n.nodeType===3)own+=n.textContent;own=own.trim();if(!own)continue;
+var r=el.getBoundingClientRect();var cs=getComputedStyle(el);if(r.width===0||r.height===0||cs.visibility==='hidden'||cs.display==='none'||parseFloat(cs.opacity)===0)continue;
+if(el.closest('.sr-only,.visually-hidden'))continue;
+var b=bg(el);if(!b)continue;var f=rgba(cs.color);if(!f)continue;f=over(f,b);
+var L1=lum(f),L2=lum(b),ratio=(Math.max(L1,L2)+0.05)/(Math.min(L1,L2)+0.05);
+var size=parseFloat(cs.fontSize),bold=parseInt(cs.fontWeight)>=700,large=size>=24||(bold&&size>=18.66);
+if(ratio<(large?3:4.5))out.push(el.tagName.toLowerCase()+(el.className?'.'+String(el.className).split(' ')[0]:'')+' "'+own.slice(0,30)+'" '+ratio.toFixed(2)+' '+cs.color+' on rgb('+[b.r,b.g,b.b].map(Math.round)+')')}
+return out})()`
+
+// focusJS says what is wrong with the focused element's focus indicator:
+// "" when it shows an outline or a box shadow (the tile map draws its own
+// stroke on the focused tile's shape).
+const focusJS = `(function(){var a=document.activeElement;if(!a||a===document.body)return 'nothing focused';
+if(a.closest('svg.tilemap')){var r=a.querySelector('rect');return r&&getComputedStyle(r).stroke!=='none'?'':'no stroke on focused tile'}
+var cs=getComputedStyle(a);if((cs.outlineStyle==='none'||parseFloat(cs.outlineWidth)===0)&&cs.boxShadow==='none')return 'no outline on '+a.outerHTML.slice(0,80);return ''})()`

@@ -40,6 +40,7 @@ var funcs = template.FuncMap{
 	"plural": Plural,
 	"inum":   func(n int) string { return chart.Num(float64(n), 0) },
 	"add":    func(a, b int) int { return a + b },
+	"sub":    func(a, b int) int { return a - b },
 	"date":   ruDate,
 	"plabel": periodLabel,
 	"pct": func(f float64) string {
@@ -87,19 +88,7 @@ func Plural(n int, one, few, many string) string {
 }
 
 // PluralWord is Plural without the number.
-func PluralWord(n int, one, few, many string) string {
-	m := n
-	if m < 0 {
-		m = -m
-	}
-	switch {
-	case m%10 == 1 && m%100 != 11:
-		return one
-	case m%10 >= 2 && m%10 <= 4 && (m%100 < 12 || m%100 > 14):
-		return few
-	}
-	return many
-}
+func PluralWord(n int, one, few, many string) string { return report.Plural(n, one, few, many) }
 
 var moscow = func() *time.Location {
 	if l, err := time.LoadLocation("Europe/Moscow"); err == nil {
