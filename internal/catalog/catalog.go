@@ -253,8 +253,17 @@ func (c *Catalog) Save(ctx context.Context, r *rating.Result) error {
 	if err := c.Store.SaveResult(ctx, doc, scores); err != nil {
 		return err
 	}
+	// A closed period keeps serving its published rating (see Result).
+	_, published, err := c.Store.PublishedResult(ctx, r.Methodology, r.Period)
+	if err != nil {
+		return err
+	}
 	c.mu.Lock()
-	c.results[r.Methodology+"@"+r.Period] = r
+	if published {
+		delete(c.results, r.Methodology+"@"+r.Period)
+	} else {
+		c.results[r.Methodology+"@"+r.Period] = r
+	}
 	c.mu.Unlock()
 	return nil
 }
@@ -272,15 +281,24 @@ func (c *Catalog) Result(ctx context.Context, methodology, periodID string) (*ra
 	if ok {
 		return r, nil
 	}
-	doc, err := c.Store.Result(ctx, methodology, periodID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("%s for period %s: %w", methodology, periodID, ErrNoResult)
-	}
+	// A closed period's rating is the one published when it was closed,
+	// whatever later recomputations stored.
+	body, published, err := c.Store.PublishedResult(ctx, methodology, periodID)
 	if err != nil {
 		return nil, err
 	}
+	if !published {
+		doc, err := c.Store.Result(ctx, methodology, periodID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("%s for period %s: %w", methodology, periodID, ErrNoResult)
+		}
+		if err != nil {
+			return nil, err
+		}
+		body = doc.Body
+	}
 	r = &rating.Result{}
-	if err := json.Unmarshal(doc.Body, r); err != nil {
+	if err := json.Unmarshal(body, r); err != nil {
 		return nil, fmt.Errorf("decode result %s %s: %w", methodology, periodID, err)
 	}
 	m, ok := c.Version(r.Methodology, r.Version)

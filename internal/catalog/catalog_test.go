@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/cifra-health/cifra/internal/catalog"
 	"github.com/cifra-health/cifra/internal/catalog/catalogtest"
@@ -25,6 +26,55 @@ func TestDemo(t *testing.T) {
 	t.Run("golden", func(t *testing.T) { testGoldenBuiltins(t, c) })
 	t.Run("shape", func(t *testing.T) { testDemoRatingShape(t, c) })
 	t.Run("cache", func(t *testing.T) { testResultCacheAndUnknown(t, c) })
+	t.Run("closed period", func(t *testing.T) { testClosedPeriodServesPublished(t, c) }) // last: it freezes 2020Q4
+}
+
+// testClosedPeriodServesPublished: once a period is closed, the rating
+// served for it is the one published at closing, whatever is saved later.
+func testClosedPeriodServesPublished(t *testing.T, c *catalog.Catalog) {
+	ctx := context.Background()
+	const m, pe = "health-digital-maturity", "2020Q4"
+	pub, err := c.Result(ctx, m, pe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Store.ClosePeriod(ctx, pe, "test", "рейтинг опубликован"); err != nil {
+		t.Fatal(err)
+	}
+	// A later computation (say, a corrected methodology) is saved...
+	later := *pub
+	later.ComputedAt = pub.ComputedAt.Add(time.Hour)
+	if err := c.Save(ctx, &later); err != nil {
+		t.Fatal(err)
+	}
+	// ...but the published one is served, from the cache and from the store.
+	for _, fresh := range []bool{false, true} {
+		if fresh {
+			if err := c.ReloadHierarchy(ctx); err != nil { // empties the result cache
+				t.Fatal(err)
+			}
+		}
+		got, err := c.Result(ctx, m, pe)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.ComputedAt.Equal(pub.ComputedAt) {
+			t.Errorf("fresh=%v: served the result computed at %v, published %v", fresh, got.ComputedAt, pub.ComputedAt)
+		}
+	}
+	// An open period serves what was saved last.
+	open, err := c.Result(ctx, m, "2020Q3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := *open
+	again.ComputedAt = open.ComputedAt.Add(time.Hour)
+	if err := c.Save(ctx, &again); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := c.Result(ctx, m, "2020Q3"); !got.ComputedAt.Equal(again.ComputedAt) {
+		t.Errorf("open period: served %v, saved %v", got.ComputedAt, again.ComputedAt)
+	}
 }
 
 // TestGoldenBuiltins pins the league tables the built-in methodologies

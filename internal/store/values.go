@@ -78,6 +78,17 @@ func (s *Store) ImportValues(ctx context.Context, vals []datavalue.Value, opt Im
 		FROM staging s LEFT JOIN data_values d USING (data_element, period, org_unit)`); err != nil {
 		return sum, fmt.Errorf("import %s: compare: %w", opt.Source, err)
 	}
+	// A change to a value locked by an accepted approval or a closed period
+	// refuses the whole import, dry run included; values sent again
+	// unchanged are merely ignored, so a full file can be re-sent. The gate
+	// keeps a lock from being committed between this check and the commit
+	// below (see lockGate).
+	lockGate.RLock()
+	defer lockGate.RUnlock()
+	if err := checkLocks(ctx, conn, opt.Source); err != nil {
+		return sum, err
+	}
+	lap("lock-checked")
 	if err := conn.QueryRowContext(ctx, `SELECT
 		count(*) FILTER (WHERE is_new),
 		count(*) FILTER (WHERE changed AND NOT is_new),

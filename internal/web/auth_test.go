@@ -205,6 +205,15 @@ func sampleBody(pattern string, a *account, in bool) (ctype, body string) {
 			}
 		}
 		return "text/csv", "data_element,period,org_unit,value\narm_total,2021Q1," + unit + ",10\n"
+	case "POST /api/v1/feed":
+		unit := "MO-TUL-1"
+		if a != nil {
+			unit = a.in
+			if !in {
+				unit = a.out
+			}
+		}
+		return "text/csv", "schedule_id,org_unit,specialty,active,practitioner\nwalk-" + unit + "," + unit + ",therapist,true,\n"
 	case "POST /login":
 		if a == nil {
 			return "application/x-www-form-urlencoded", "login=nobody&password=wrong-password"
@@ -227,6 +236,7 @@ var okStatus = map[string]int{
 	"GET /account":               http.StatusOK,
 	"POST /account/password":     http.StatusBadRequest,
 	"POST /api/v1/dataValueSets": http.StatusOK,
+	"POST /api/v1/feed":          http.StatusOK,
 	"GET /audit":                 http.StatusOK,
 	"POST /account/tokens":       http.StatusOK,
 	// The sample id "x" names no token of the caller's.
@@ -301,7 +311,7 @@ func TestRoutePolicies(t *testing.T) {
 				who, session := "anonymous", ""
 				if a != nil {
 					who, session = string(a.role), a.session
-					if pattern == "POST /logout" {
+					if pattern == "POST /logout" || pattern == "POST /login" { // both end the shared session
 						session = f.login(t, a) // keep the shared session alive
 					}
 				}

@@ -59,7 +59,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	d := s.derive(res)
 	q := r.URL.Query()
-	v := ratingView{Layout: layoutOf("Рейтинг цифровой зрелости", "rating", res), Name: res.Name, Criteria: d.criteria,
+	v := ratingView{Layout: s.pageLayout(r.Context(), "Рейтинг цифровой зрелости", "rating", res), Name: res.Name, Criteria: d.criteria,
 		District: strings.ToUpper(q.Get("district")), Q: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort"), Dir: q.Get("dir")}
 	var err error
 	if v.Periods, err = s.periodOptions(r.Context(), res); err != nil {

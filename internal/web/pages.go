@@ -141,6 +141,7 @@ type Layout struct {
 	Version     string
 	Synthetic   bool
 	Note        string
+	Acceptance  string // the rating rests on data not all accepted (acceptanceNote)
 	ComputedAt  time.Time
 	Query       template.URL // "?methodology=…&period=…" to keep the choice across pages
 }
@@ -160,6 +161,21 @@ func layoutOf(title, active string, res *rating.Result) Layout {
 	}
 	v.Set("period", res.Period)
 	l.Query = template.URL("?" + v.Encode())
+	return l
+}
+
+// pageLayout is layoutOf with the note on a rating whose data are not all
+// accepted yet (acceptanceNote).
+func (s *Server) pageLayout(ctx context.Context, title, active string, res *rating.Result) Layout {
+	l := layoutOf(title, active, res)
+	if res == nil {
+		return l
+	}
+	note, err := s.acceptanceNote(ctx, res)
+	if err != nil {
+		s.log.Warn("acceptance note", "methodology", res.Methodology, "period", res.Period, "err", err)
+	}
+	l.Acceptance = note
 	return l
 }
 
@@ -200,6 +216,7 @@ func writePage(w http.ResponseWriter, body []byte) {
 // request's path and canonical query.
 func pageKey(r *http.Request, from ...any) string {
 	var b strings.Builder
+	fmt.Fprintf(&b, "w%d|", workflowGen.Load())
 	for _, f := range from {
 		fmt.Fprintf(&b, "%p|", f)
 	}

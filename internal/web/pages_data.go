@@ -258,7 +258,7 @@ func (s *Server) completenessPage(w http.ResponseWriter, r *http.Request) {
 	if servePage(w, key) {
 		return
 	}
-	v := completenessView{Layout: layoutOf("Полнота данных", "completeness", res), C: cv.(*completeness)}
+	v := completenessView{Layout: s.pageLayout(r.Context(), "Полнота данных", "completeness", res), C: cv.(*completeness)}
 	if v.Periods, err = s.periodOptions(r.Context(), res); err != nil {
 		s.fail(w, r, err)
 		return

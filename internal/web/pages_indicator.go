@@ -56,7 +56,7 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := res.Indicators[ii]
-	v := indicatorView{Layout: layoutOf(in.Name, "indicators", res), Ind: in, Formula: formulaText(in)}
+	v := indicatorView{Layout: s.pageLayout(r.Context(), in.Name, "indicators", res), Ind: in, Formula: formulaText(in)}
 	if m := res.MethodologyDef(); m != nil {
 		for i := range m.Indicators {
 			if m.Indicators[i].ID == id {

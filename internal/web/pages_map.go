@@ -186,7 +186,7 @@ func (s *Server) mapPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	v := mapView{Layout: layoutOf("Карта рейтинга", "map", res), By: q.Get("by"), Indicator: q.Get("indicator")}
+	v := mapView{Layout: s.pageLayout(r.Context(), "Карта рейтинга", "map", res), By: q.Get("by"), Indicator: q.Get("indicator")}
 	var err error
 	if v.Periods, err = s.periodOptions(r.Context(), res); err != nil {
 		s.fail(w, r, err)

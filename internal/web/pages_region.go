@@ -47,7 +47,7 @@ func (s *Server) regionPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := regionView{Layout: layoutOf(u.Name, "rating", res), Unit: u, ISO: isoOf(u), In: u.In(), Card: sc, DistrictName: sc.Row.GroupName}
+	v := regionView{Layout: s.pageLayout(r.Context(), u.Name, "rating", res), Unit: u, ISO: isoOf(u), In: u.In(), Card: sc, DistrictName: sc.Row.GroupName}
 	if p := sc.Row.PrevScore; p != nil && p.Valid() && sc.Row.Score.Valid() {
 		v.HasPrev, v.ScoreDelta = true, sc.Row.Score-*p
 	}
@@ -142,7 +142,7 @@ func (s *Server) explainPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := explainView{Layout: layoutOf("Расшифровка балла: "+u.Name, "rating", res), Unit: u, ISO: isoOf(u), In: u.In(), Root: sc.Explanation}
+	v := explainView{Layout: s.pageLayout(r.Context(), "Расшифровка балла: "+u.Name, "rating", res), Unit: u, ISO: isoOf(u), In: u.In(), Root: sc.Explanation}
 	var walk func(e rating.Explanation, depth int)
 	walk = func(e rating.Explanation, depth int) {
 		row := explainRow{Depth: depth, Node: e.Node, Name: e.NodeName, Score: e.Score, Weight: e.Weight, EffWeight: e.EffWeight, Contrib: e.Contribution,

@@ -1,0 +1,183 @@
+package web
+
+import (
+	"html/template"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/cifra-health/cifra/internal/auth"
+	"github.com/cifra-health/cifra/internal/workflow"
+)
+
+// The on-demand checks of issue 4 for one data set and period, limited to
+// the caller's scope: validation-rule violations per unit, outliers per
+// data element (z-score, modified z-score, bounds) and completeness and
+// timeliness per reporting unit.
+
+func init() {
+	addPolicies(map[string]RoutePolicy{
+		"GET /checks": {Access: Authenticated, Perm: auth.ReadData, Scope: ScopeQuery, Page: true},
+	})
+	addRoutes(func(s *Server) { s.handle("GET /checks", s.checksPage) })
+}
+
+// outlierBounds are the bounds of the min–max test: every data element the
+// forms collect is a count, a share or a duration, none of which can be
+// negative.
+var outlierBounds = workflow.Bounds{Min: 0, Max: math.NaN()}
+
+type outlierView struct {
+	Element, ElementID string
+	Unit, UnitCode     string
+	Value              string
+	Method             string
+	Score              string
+	Centre             string
+	FormURL            string
+}
+
+type checkCompleteness struct {
+	Unit, Code  string
+	Reported    int
+	Expected    int
+	Share       float64
+	State       workflow.State
+	Timeliness  workflow.Timeliness
+	SubmittedAt string
+	FormURL     string
+}
+
+type checksView struct {
+	Layout
+	WorkNav      []navLink
+	DataSets     []Option
+	Periods      []Option
+	DSName       string
+	PeriodID     string
+	PLabel       string
+	Root         string
+	RootName     string
+	Due          string
+	Violations   []violationView
+	Outliers     []outlierView
+	Completeness []checkCompleteness
+	Units        int
+	Counts       map[string]int
+	Complete     int
+	Back         template.URL
+}
+
+// checksPage is GET /checks?dataset=&period=&orgunit=.
+func (s *Server) checksPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := principalFrom(ctx)
+	root, ok := s.queryRoot(w, r, p)
+	if !ok {
+		return
+	}
+	d, ok := s.pickDataSet(w, r, p, root)
+	if !ok {
+		return
+	}
+	pe, ok := pickPeriod(w, r, p, d.DS)
+	if !ok {
+		return
+	}
+	h := s.cat.Hierarchy()
+	v := checksView{Layout: workLayout("Проверка данных"), WorkNav: workNav(p, "checks"), DSName: d.DS.Name, PeriodID: pe.String(),
+		PLabel: pe.Label(), Root: root, Counts: map[string]int{}}
+	if u, ok := h.Get(root); ok {
+		v.RootName = u.Name
+	}
+	q := url.Values{"dataset": {d.DS.ID}, "period": {v.PeriodID}}
+	if r.URL.Query().Get("orgunit") != "" {
+		q.Set("orgunit", root)
+	}
+	v.Back = template.URL("?" + q.Encode())
+	for _, o := range s.dataSets() {
+		v.DataSets = append(v.DataSets, Option{Value: o.DS.ID, Label: o.DS.Name, Selected: o.DS.ID == d.DS.ID})
+	}
+	ps, err := s.recentPeriods(ctx, d.DS)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !slices.Contains(ps, pe) {
+		ps = append(ps, pe)
+	}
+	for _, x := range ps {
+		v.Periods = append(v.Periods, Option{Value: x.String(), Label: x.Label(), Selected: x == pe})
+	}
+
+	units := s.reportingUnits(d.DS, root)
+	codes := make([]string, len(units))
+	names := make(map[string]string, len(units))
+	for i, u := range units {
+		codes[i], names[u.Code] = u.Code, u.Name
+	}
+	v.Units = len(units)
+	vals, _, err := s.unitValues(ctx, d.DS, codes, pe)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	formURL := func(unit string) string {
+		return "/entry/" + url.PathEscape(d.DS.ID) + "/" + url.PathEscape(unit) + "/" + v.PeriodID
+	}
+
+	v.Violations = s.violationViews(d, workflow.Validate(d.rules(), v.PeriodID, vals))
+
+	for _, de := range d.DS.DataElements {
+		var pts []workflow.Point
+		for _, u := range codes {
+			if x, ok := vals[u][de]; ok {
+				pts = append(pts, workflow.Point{OrgUnit: u, Value: x})
+			}
+		}
+		name, _ := d.element(de)
+		for _, o := range workflow.Outliers(de, v.PeriodID, pts, &outlierBounds) {
+			score := fmtScore(o.Score)
+			if o.Method == workflow.MinMax {
+				score = "граница " + ruNumber(o.Score)
+			}
+			v.Outliers = append(v.Outliers, outlierView{Element: name, ElementID: de, Unit: names[o.OrgUnit], UnitCode: o.OrgUnit,
+				Value: ruNumber(o.Value), Method: o.Method.Label(), Score: score, Centre: ruNumber(round2(o.Centre)), FormURL: formURL(o.OrgUnit)})
+		}
+	}
+
+	approvals, err := s.cat.Store.Approvals(ctx, d.DS.ID, v.PeriodID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	states := map[string]workflow.State{}
+	submitted := map[string]timeT{}
+	for u, a := range approvals {
+		states[u], submitted[u] = a.State, a.SubmittedAt
+	}
+	due := workflow.Due(d.DS, pe)
+	v.Due = ruDate(lastDay(due))
+	for _, c := range workflow.Completeness(d.DS, codes, vals, states, submitted, due, workflowNow()) {
+		cv := checkCompleteness{Unit: names[c.OrgUnit], Code: c.OrgUnit, Reported: c.Reported, Expected: c.Expected, Share: c.Share(),
+			State: c.State, Timeliness: c.Timeliness, SubmittedAt: ruDate(submitted[c.OrgUnit]), FormURL: formURL(c.OrgUnit)}
+		v.Counts[string(c.Timeliness)]++
+		if c.Reported == c.Expected {
+			v.Complete++
+		}
+		v.Completeness = append(v.Completeness, cv)
+	}
+	// The least complete first: those are the ones to chase.
+	sort.SliceStable(v.Completeness, func(i, j int) bool { return v.Completeness[i].Share < v.Completeness[j].Share })
+	renderWork(w, r, http.StatusOK, "checks", v)
+}
+
+func round2(x float64) float64 { return math.Round(x*100) / 100 }
+
+func fmtScore(x float64) string { return ruNumber(round2(x)) }
+
+// timeT keeps the map types above short.
+type timeT = time.Time
