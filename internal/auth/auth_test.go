@@ -1,9 +1,10 @@
-package auth
+package auth_test
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cifra-health/cifra/internal/auth"
 	"strings"
 	"sync"
 	"testing"
@@ -15,7 +16,7 @@ import (
 
 // testService opens an in-memory store with two МО in Тульская and one in
 // Тамбовская область.
-func testService(t *testing.T) (*Service, *time.Time) {
+func testService(t *testing.T) (*auth.Service, *time.Time) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, "", nil)
@@ -35,21 +36,21 @@ func testService(t *testing.T) (*Service, *time.Time) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(st.DB(), func() *orgunit.Hierarchy { return h }, nil)
+	s := auth.New(st.DB(), func() *orgunit.Hierarchy { return h }, nil)
 	now := time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)
 	s.Now = func() time.Time { return now }
 	return s, &now
 }
 
 func TestPasswordRoundTrip(t *testing.T) {
-	h, err := HashPassword("верный пароль 123")
+	h, err := auth.HashPassword("верный пароль 123")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
 		t.Fatalf("hash %q is not PHC argon2id with the documented parameters", h)
 	}
-	h2, _ := HashPassword("верный пароль 123")
+	h2, _ := auth.HashPassword("верный пароль 123")
 	if h == h2 {
 		t.Fatal("two hashes of one password are equal: salt not random")
 	}
@@ -62,7 +63,7 @@ func TestPasswordRoundTrip(t *testing.T) {
 		{"", false},
 		{strings.Repeat("x", 5000), false},
 	} {
-		ok, err := CheckPassword(h, tc.pw)
+		ok, err := auth.CheckPassword(h, tc.pw)
 		if err != nil || ok != tc.want {
 			t.Errorf("CheckPassword(%.20q) = %v, %v; want %v", tc.pw, ok, err, tc.want)
 		}
@@ -70,7 +71,7 @@ func TestPasswordRoundTrip(t *testing.T) {
 }
 
 func TestDecodeHashRejects(t *testing.T) {
-	good, _ := HashPassword("x")
+	good, _ := auth.HashPassword("x")
 	parts := strings.Split(good, "$")
 	for _, bad := range []string{
 		"", "plain", "$argon2i$v=19$m=19456,t=2,p=1$" + parts[4] + "$" + parts[5],
@@ -80,40 +81,24 @@ func TestDecodeHashRejects(t *testing.T) {
 		"$argon2id$v=19$m=19456,t=2,p=1$" + parts[4] + "==$" + parts[5],
 		"$argon2id$v=19$m=19456,t=2,p=1$" + parts[4],
 	} {
-		if _, err := CheckPassword(bad, "x"); !errors.Is(err, ErrBadHash) {
-			t.Errorf("CheckPassword(%q) err = %v, want ErrBadHash", bad, err)
+		if _, err := auth.CheckPassword(bad, "x"); !errors.Is(err, auth.ErrBadHash) {
+			t.Errorf("CheckPassword(%q) err = %v, want auth.ErrBadHash", bad, err)
 		}
 	}
-}
-
-func FuzzDecodeHash(f *testing.F) {
-	good, _ := HashPassword("x")
-	f.Add(good)
-	f.Add("$argon2id$v=19$m=8,t=1,p=1$AAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA")
-	f.Fuzz(func(t *testing.T, s string) {
-		h, err := decodeHash(s)
-		if err != nil {
-			return
-		}
-		// Whatever parses must stay within the bounds a login can afford.
-		if h.memory > 1<<20 || h.time > 16 || h.threads == 0 || len(h.salt) < 8 || len(h.key) < 16 {
-			t.Fatalf("accepted out-of-bounds hash %q: %+v", s, h)
-		}
-	})
 }
 
 func TestMatrix(t *testing.T) {
-	want := map[Role]string{ // permissions in Permissions order: 1 = granted
-		FederalAdmin:     "111111111",
-		FederalAnalyst:   "110011001",
-		RegionalOperator: "111100001",
-		MOOperator:       "111000001",
-		Governor:         "100000000",
-		Auditor:          "100000010",
+	want := map[auth.Role]string{ // permissions in auth.Permissions order: 1 = granted
+		auth.FederalAdmin:     "111111111",
+		auth.FederalAnalyst:   "110011001",
+		auth.RegionalOperator: "111100001",
+		auth.MOOperator:       "111000001",
+		auth.Governor:         "100000000",
+		auth.Auditor:          "100000010",
 	}
-	for _, r := range Roles {
+	for _, r := range auth.Roles {
 		var b strings.Builder
-		for _, p := range Permissions {
+		for _, p := range auth.Permissions {
 			if r.Can(p) {
 				b.WriteByte('1')
 			} else {
@@ -124,10 +109,10 @@ func TestMatrix(t *testing.T) {
 			t.Errorf("%s: permissions %s, want %s", r, b.String(), want[r])
 		}
 	}
-	if _, err := ParseRole("Governor"); err != nil {
+	if _, err := auth.ParseRole("Governor"); err != nil {
 		t.Error(err)
 	}
-	if _, err := ParseRole("root"); err == nil {
+	if _, err := auth.ParseRole("root"); err == nil {
 		t.Error("ParseRole(root) accepted")
 	}
 }
@@ -137,22 +122,22 @@ func TestCreateUserScope(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		login, unit string
-		role        Role
+		role        auth.Role
 		wantErr     string
 	}{
-		{"fed", "RU", FederalAdmin, ""},
-		{"reg", "RU-TUL", RegionalOperator, ""},
-		{"mo", "MO-TUL-1", MOOperator, ""},
-		{"gov", "RU-TUL", Governor, ""},
-		{"reg2", "MO-TUL-1", RegionalOperator, "cannot be scoped"},
-		{"fed2", "RU-TUL", FederalAnalyst, "cannot be scoped"},
-		{"x", "RU", Auditor, "login"},
-		{"nounit", "XX", Auditor, "unknown organisation unit"},
-		{"fed", "RU", FederalAdmin, "already exists"},
+		{"fed", "RU", auth.FederalAdmin, ""},
+		{"reg", "RU-TUL", auth.RegionalOperator, ""},
+		{"mo", "MO-TUL-1", auth.MOOperator, ""},
+		{"gov", "RU-TUL", auth.Governor, ""},
+		{"reg2", "MO-TUL-1", auth.RegionalOperator, "cannot be scoped"},
+		{"fed2", "RU-TUL", auth.FederalAnalyst, "cannot be scoped"},
+		{"x", "RU", auth.Auditor, "login"},
+		{"nounit", "XX", auth.Auditor, "unknown organisation unit"},
+		{"fed", "RU", auth.FederalAdmin, "already exists"},
 	} {
 		_, pw, err := s.CreateUser(ctx, "test", tc.login, tc.role, tc.unit, "")
 		if tc.wantErr == "" {
-			if err != nil || len(pw) < MinPasswordLen {
+			if err != nil || len(pw) < auth.MinPasswordLen {
 				t.Errorf("%s: err %v, generated %q", tc.login, err, pw)
 			}
 			continue
@@ -161,14 +146,14 @@ func TestCreateUserScope(t *testing.T) {
 			t.Errorf("%s: err %v, want %q", tc.login, err, tc.wantErr)
 		}
 	}
-	if _, _, err := s.CreateUser(ctx, "test", "short", Auditor, "RU", "123"); !errors.Is(err, ErrWeakPassword) {
+	if _, _, err := s.CreateUser(ctx, "test", "short", auth.Auditor, "RU", "123"); !errors.Is(err, auth.ErrWeakPassword) {
 		t.Errorf("short password: %v", err)
 	}
-	u, pw, err := s.CreateUser(ctx, "test", "Given.Pw", Auditor, "RU", "задан явно, 12")
+	u, pw, err := s.CreateUser(ctx, "test", "Given.Pw", auth.Auditor, "RU", "задан явно, 12")
 	if err != nil || pw != "" || u.Login != "given.pw" {
 		t.Errorf("given password: user %+v, returned %q, %v", u, pw, err)
 	}
-	p := &Principal{Scope: "RU-TUL"}
+	p := &auth.Principal{Scope: "RU-TUL"}
 	if !s.InScope(p, "MO-TUL-2") || s.InScope(p, "MO-TAM-1") || s.InScope(p, "RU") {
 		t.Error("InScope wrong for a regional scope")
 	}
@@ -177,20 +162,20 @@ func TestCreateUserScope(t *testing.T) {
 func TestLoginLogoutSession(t *testing.T) {
 	s, now := testService(t)
 	ctx := context.Background()
-	if _, _, err := s.CreateUser(ctx, "test", "op", RegionalOperator, "RU-TUL", "пароль оператора"); err != nil {
+	if _, _, err := s.CreateUser(ctx, "test", "op", auth.RegionalOperator, "RU-TUL", "пароль оператора"); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.Login(ctx, "op", "не тот пароль", "10.0.0.1"); !errors.Is(err, ErrInvalidCredentials) {
+	if _, _, err := s.Login(ctx, "op", "не тот пароль", "10.0.0.1"); !errors.Is(err, auth.ErrInvalidCredentials) {
 		t.Fatalf("wrong password: %v", err)
 	}
-	if _, _, err := s.Login(ctx, "nobody", "пароль оператора", "10.0.0.1"); !errors.Is(err, ErrInvalidCredentials) {
+	if _, _, err := s.Login(ctx, "nobody", "пароль оператора", "10.0.0.1"); !errors.Is(err, auth.ErrInvalidCredentials) {
 		t.Fatalf("unknown login: %v", err)
 	}
 	id, p, err := s.Login(ctx, " OP ", "пароль оператора", "10.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Login != "op" || p.Role != RegionalOperator || p.Scope != "RU-TUL" {
+	if p.Login != "op" || p.Role != auth.RegionalOperator || p.Scope != "RU-TUL" {
 		t.Fatalf("principal %+v", p)
 	}
 	if got, err := s.Session(ctx, id); err != nil || got.Login != "op" {
@@ -199,7 +184,7 @@ func TestLoginLogoutSession(t *testing.T) {
 	if err := s.Logout(ctx, id, "10.0.0.1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Session(ctx, id); !errors.Is(err, ErrUnauthenticated) {
+	if _, err := s.Session(ctx, id); !errors.Is(err, auth.ErrUnauthenticated) {
 		t.Fatalf("session after logout: %v", err)
 	}
 
@@ -209,7 +194,7 @@ func TestLoginLogoutSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	*now = now.Add(s.SessionTTL + time.Second)
-	if _, err := s.Session(ctx, id); !errors.Is(err, ErrUnauthenticated) {
+	if _, err := s.Session(ctx, id); !errors.Is(err, auth.ErrUnauthenticated) {
 		t.Fatalf("expired session: %v", err)
 	}
 
@@ -218,10 +203,10 @@ func TestLoginLogoutSession(t *testing.T) {
 	if err := s.SetDisabled(ctx, "test", "op", true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Session(ctx, id); !errors.Is(err, ErrUnauthenticated) {
+	if _, err := s.Session(ctx, id); !errors.Is(err, auth.ErrUnauthenticated) {
 		t.Fatalf("session of disabled user: %v", err)
 	}
-	if _, _, err := s.Login(ctx, "op", "пароль оператора", "10.0.0.1"); !errors.Is(err, ErrInvalidCredentials) {
+	if _, _, err := s.Login(ctx, "op", "пароль оператора", "10.0.0.1"); !errors.Is(err, auth.ErrInvalidCredentials) {
 		t.Fatalf("disabled login: %v", err)
 	}
 
@@ -243,15 +228,15 @@ func TestLoginLogoutSession(t *testing.T) {
 func TestChangePassword(t *testing.T) {
 	s, _ := testService(t)
 	ctx := context.Background()
-	if _, _, err := s.CreateUser(ctx, "test", "op", MOOperator, "MO-TUL-1", "старый пароль 1"); err != nil {
+	if _, _, err := s.CreateUser(ctx, "test", "op", auth.MOOperator, "MO-TUL-1", "старый пароль 1"); err != nil {
 		t.Fatal(err)
 	}
 	keep, _, _ := s.Login(ctx, "op", "старый пароль 1", "ip")
 	other, _, _ := s.Login(ctx, "op", "старый пароль 1", "ip2")
-	if err := s.ChangePassword(ctx, "op", "неверный", "новый пароль 2", keep, "ip"); !errors.Is(err, ErrInvalidCredentials) {
+	if err := s.ChangePassword(ctx, "op", "неверный", "новый пароль 2", keep, "ip"); !errors.Is(err, auth.ErrInvalidCredentials) {
 		t.Fatalf("wrong current: %v", err)
 	}
-	if err := s.ChangePassword(ctx, "op", "старый пароль 1", "коротко", keep, "ip"); !errors.Is(err, ErrWeakPassword) {
+	if err := s.ChangePassword(ctx, "op", "старый пароль 1", "коротко", keep, "ip"); !errors.Is(err, auth.ErrWeakPassword) {
 		t.Fatalf("weak new: %v", err)
 	}
 	if err := s.ChangePassword(ctx, "op", "старый пароль 1", "новый пароль 2", keep, "ip"); err != nil {
@@ -273,7 +258,7 @@ func TestChangePassword(t *testing.T) {
 	for range s.LoginThrottle.Limit {
 		s.ChangePassword(ctx, "op", "догадка", "ещё один пароль", keep, "ip")
 	}
-	var te *ThrottledError
+	var te *auth.ThrottledError
 	if err := s.ChangePassword(ctx, "op", "новый пароль 2", "ещё один пароль", keep, "ip"); !errors.As(err, &te) {
 		t.Errorf("change after %d wrong guesses: %v, want throttled", s.LoginThrottle.Limit, err)
 	}
@@ -282,16 +267,16 @@ func TestChangePassword(t *testing.T) {
 func TestLoginThrottling(t *testing.T) {
 	s, now := testService(t)
 	ctx := context.Background()
-	if _, _, err := s.CreateUser(ctx, "test", "op", MOOperator, "MO-TUL-1", "правильный пароль"); err != nil {
+	if _, _, err := s.CreateUser(ctx, "test", "op", auth.MOOperator, "MO-TUL-1", "правильный пароль"); err != nil {
 		t.Fatal(err)
 	}
 	for i := range s.LoginThrottle.Limit {
-		if _, _, err := s.Login(ctx, "op", "ошибка", "ip-a"); !errors.Is(err, ErrInvalidCredentials) {
+		if _, _, err := s.Login(ctx, "op", "ошибка", "ip-a"); !errors.Is(err, auth.ErrInvalidCredentials) {
 			t.Fatalf("attempt %d: %v", i+1, err)
 		}
 	}
 	// Locked: even the right password is refused, from another address too.
-	var te *ThrottledError
+	var te *auth.ThrottledError
 	if _, _, err := s.Login(ctx, "op", "правильный пароль", "ip-b"); !errors.As(err, &te) {
 		t.Fatalf("after %d failures: %v, want throttled", s.LoginThrottle.Limit, err)
 	}
@@ -301,7 +286,7 @@ func TestLoginThrottling(t *testing.T) {
 	}
 
 	// Per IP: many logins from one address.
-	s.IPThrottle = NewThrottle(3)
+	s.IPThrottle = auth.NewThrottle(3)
 	for i := range 3 {
 		s.Login(ctx, "guess"+string(rune('a'+i)), "x", "ip-c")
 	}
@@ -314,7 +299,7 @@ func TestLoginThrottling(t *testing.T) {
 }
 
 func TestThrottleBackoff(t *testing.T) {
-	th := NewThrottle(2)
+	th := auth.NewThrottle(2)
 	t0 := time.Unix(0, 0)
 	th.Fail("k", t0)
 	if b, _ := th.Blocked("k", t0); b {
@@ -337,7 +322,7 @@ func TestThrottleBackoff(t *testing.T) {
 func TestTokens(t *testing.T) {
 	s, now := testService(t)
 	ctx := context.Background()
-	if _, _, err := s.CreateUser(ctx, "test", "reg", RegionalOperator, "RU-TUL", ""); err != nil {
+	if _, _, err := s.CreateUser(ctx, "test", "reg", auth.RegionalOperator, "RU-TUL", ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.CreateToken(ctx, "test", "reg", "feed", "MO-TAM-1", 0); err == nil {
@@ -347,23 +332,23 @@ func TestTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(secret, TokenPrefix) || tok.OrgUnit != "MO-TUL-1" {
+	if !strings.HasPrefix(secret, auth.TokenPrefix) || tok.OrgUnit != "MO-TUL-1" {
 		t.Fatalf("secret %q token %+v", secret, tok)
 	}
 	p, err := s.TokenPrincipal(ctx, secret)
 	if err != nil || p.Login != "reg" || p.Scope != "MO-TUL-1" || p.TokenID != tok.ID {
 		t.Fatalf("principal %+v, %v", p, err)
 	}
-	if _, err := s.TokenPrincipal(ctx, secret+"x"); !errors.Is(err, ErrUnauthenticated) {
+	if _, err := s.TokenPrincipal(ctx, secret+"x"); !errors.Is(err, auth.ErrUnauthenticated) {
 		t.Fatalf("wrong secret: %v", err)
 	}
 	if err := s.RevokeToken(ctx, "test", tok.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.TokenPrincipal(ctx, secret); !errors.Is(err, ErrUnauthenticated) {
+	if _, err := s.TokenPrincipal(ctx, secret); !errors.Is(err, auth.ErrUnauthenticated) {
 		t.Fatalf("revoked token: %v", err)
 	}
-	if err := s.RevokeToken(ctx, "test", tok.ID); !errors.Is(err, ErrNotFound) {
+	if err := s.RevokeToken(ctx, "test", tok.ID); !errors.Is(err, auth.ErrNotFound) {
 		t.Fatalf("second revoke: %v", err)
 	}
 
@@ -375,7 +360,7 @@ func TestTokens(t *testing.T) {
 		t.Fatalf("default scope: %+v %v", p, err)
 	}
 	*now = now.Add(time.Hour + time.Second)
-	if _, err := s.TokenPrincipal(ctx, secret); !errors.Is(err, ErrUnauthenticated) {
+	if _, err := s.TokenPrincipal(ctx, secret); !errors.Is(err, auth.ErrUnauthenticated) {
 		t.Fatalf("expired token: %v", err)
 	}
 	toks, err := s.Tokens(ctx, "reg")
@@ -387,7 +372,7 @@ func TestTokens(t *testing.T) {
 	if err := s.SetDisabled(ctx, "test", "reg", true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.TokenPrincipal(ctx, secret); !errors.Is(err, ErrUnauthenticated) {
+	if _, err := s.TokenPrincipal(ctx, secret); !errors.Is(err, auth.ErrUnauthenticated) {
 		t.Fatalf("token of a disabled user: %v", err)
 	}
 }
@@ -395,28 +380,28 @@ func TestTokens(t *testing.T) {
 func TestEnsureAdminAndDemo(t *testing.T) {
 	s, _ := testService(t)
 	ctx := context.Background()
-	login, pw, created, err := EnsureAdmin(ctx, s, "", "")
-	if err != nil || !created || login != DefaultAdminLogin || len(pw) < MinPasswordLen {
+	login, pw, created, err := auth.EnsureAdmin(ctx, s, "", "")
+	if err != nil || !created || login != auth.DefaultAdminLogin || len(pw) < auth.MinPasswordLen {
 		t.Fatalf("first start: %q %q %v %v", login, pw, created, err)
 	}
 	if _, _, err := s.Login(ctx, login, pw, "ip"); err != nil {
 		t.Fatalf("admin login: %v", err)
 	}
-	if l, p, created, err := EnsureAdmin(ctx, s, "", ""); err != nil || created || l != "" || p != "" {
+	if l, p, created, err := auth.EnsureAdmin(ctx, s, "", ""); err != nil || created || l != "" || p != "" {
 		t.Fatalf("second start: %q %q %v %v", l, p, created, err)
 	}
 	// Every administrator disabled: a clear error rather than a second "admin".
 	if err := s.SetDisabled(ctx, "test", login, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := EnsureAdmin(ctx, s, "", ""); err == nil || !strings.Contains(err.Error(), "cifra user enable") {
+	if _, _, _, err := auth.EnsureAdmin(ctx, s, "", ""); err == nil || !strings.Contains(err.Error(), "cifra user enable") {
 		t.Fatalf("all admins disabled: %v", err)
 	}
-	creds, err := DemoAccounts(ctx, s)
+	creds, err := auth.DemoAccounts(ctx, s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(creds) != len(Roles) {
+	if len(creds) != len(auth.Roles) {
 		t.Fatalf("%d demo accounts, want one per role", len(creds))
 	}
 	for _, c := range creds {
@@ -425,7 +410,7 @@ func TestEnsureAdminAndDemo(t *testing.T) {
 		}
 	}
 	// Again: passwords are reset, not duplicated accounts.
-	again, err := DemoAccounts(ctx, s)
+	again, err := auth.DemoAccounts(ctx, s)
 	if err != nil || again[0].Password == creds[0].Password {
 		t.Fatalf("second DemoAccounts: %v", err)
 	}
@@ -438,7 +423,7 @@ func TestConcurrentLogins(t *testing.T) {
 	ctx := context.Background()
 	const n = 6
 	for i := range n {
-		if _, _, err := s.CreateUser(ctx, "test", fmt.Sprintf("user%d", i), Auditor, "RU", "общий пароль 1"); err != nil {
+		if _, _, err := s.CreateUser(ctx, "test", fmt.Sprintf("user%d", i), auth.Auditor, "RU", "общий пароль 1"); err != nil {
 			t.Fatal(err)
 		}
 	}
