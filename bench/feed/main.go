@@ -1,9 +1,21 @@
 // Command feed benchmarks slot ingest: it generates a FHIR Slot NDJSON
-// file, loads it with Cifra's reader (cifra feed load's code path) and with
-// DuckDB's own read_json, each in a child process so that peak memory is
-// measured per contender, and runs the same aggregate on both tables.
+// file and loads it, each contender in a child process so that peak memory
+// is measured per contender, with
 //
-//	go run ./bench/feed -n 10000000 -dir /tmp/feedbench
+//   - cifra: Cifra's load (cifra feed load's code path, store.LoadFeedFile);
+//   - duckdb: DuckDB's own read_json into a table of the same shape;
+//   - postgres: PostgreSQL (a throwaway cluster in -dir, run as user
+//     nobody on a unix socket): this program parses the NDJSON with Cifra's
+//     reader and streams CSV rows into `psql -c "COPY slots FROM STDIN"`,
+//     table created in the same transaction; the time is all of it (parse,
+//     pipe, COPY, commit). Skipped with a message when initdb, pg_ctl or
+//     psql are not found;
+//   - baseline: with -baseline BIN, another build of this program's cifra
+//     leg (e.g. the previous commit's), for a side-by-side ratio;
+//
+// and runs the same aggregate on each table, then prints one table.
+//
+//	go run ./bench/feed -n 10000000 -dir /tmp/feedbench [-baseline /tmp/old-feedbench]
 package main
 
 import (
@@ -12,12 +24,16 @@ import (
 	"database/sql"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -31,7 +47,9 @@ const aggregate = `SELECT count(*), count(*) FILTER (WHERE status = 'free'), cou
 func main() {
 	n := flag.Int("n", 1_000_000, "slot records")
 	dir := flag.String("dir", os.TempDir()+"/cifra-feedbench", "work directory")
-	mode := flag.String("mode", "all", "all | gen | cifra | duckdb | dashboard")
+	mode := flag.String("mode", "all", "all | gen | cifra | duckdb | postgres | dashboard")
+	baseline := flag.String("baseline", "", "another build of this program whose cifra leg runs as the baseline")
+	legs := flag.String("legs", "cifra,duckdb,postgres", "contenders for -mode all (baseline is added by -baseline)")
 	memLimit := flag.String("memory-limit", "512MB", "DuckDB memory_limit for both contenders")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process")
 	flag.Parse()
@@ -50,10 +68,12 @@ func main() {
 		err = runCifra(file, filepath.Join(*dir, "cifra.duckdb"), *memLimit)
 	case "duckdb":
 		err = runDuckDB(file, filepath.Join(*dir, "readjson.duckdb"), *memLimit)
+	case "postgres":
+		err = runPostgres(file, filepath.Join(*dir, "pg"))
 	case "dashboard":
 		err = dashboard(filepath.Join(*dir, "dashboard.duckdb"), *n, *memLimit)
 	case "all":
-		err = all(file, *dir, *n, *memLimit)
+		err = all(file, *dir, *n, *memLimit, *baseline, strings.Split(*legs, ","))
 	default:
 		err = fmt.Errorf("unknown mode %q", *mode)
 	}
@@ -64,7 +84,7 @@ func main() {
 	}
 }
 
-func all(file, dir string, n int, memLimit string) error {
+func all(file, dir string, n int, memLimit, baseline string, legs []string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -79,26 +99,72 @@ func all(file, dir string, n int, memLimit string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("file: %d records, %.0f MiB\n", n, float64(fi.Size())/(1<<20))
-	for _, m := range []string{"cifra", "duckdb"} {
+	if baseline != "" {
+		legs = append([]string{"baseline"}, legs...)
+	}
+	load1, _ := os.ReadFile("/proc/loadavg")
+	fmt.Printf("file: %d records, %.0f MiB; %d CPUs; load average before: %s", n, float64(fi.Size())/(1<<20), runtime.NumCPU(), load1)
+	type row struct {
+		name, note      string
+		load, wall, agg time.Duration
+		rss, user, sys  float64
+		ok              bool
+	}
+	var rows []row
+	for _, m := range legs {
 		for _, f := range []string{"cifra.duckdb", "readjson.duckdb"} {
 			os.Remove(filepath.Join(dir, f))
 			os.Remove(filepath.Join(dir, f+".wal"))
 		}
-		cmd := exec.Command(os.Args[0], "-mode", m, "-n", strconv.Itoa(n), "-dir", dir, "-memory-limit", memLimit)
-		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		bin, mode := os.Args[0], m
+		if m == "baseline" {
+			bin, mode = baseline, "cifra"
+		}
+		var out strings.Builder
+		cmd := exec.Command(bin, "-mode", mode, "-n", strconv.Itoa(n), "-dir", dir, "-memory-limit", memLimit)
+		cmd.Stdout, cmd.Stderr = io.MultiWriter(os.Stdout, &out), os.Stderr
 		start := time.Now()
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("%s: %w", m, err)
 		}
-		wall := time.Since(start)
+		r := row{name: m, wall: time.Since(start)}
 		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-		fmt.Printf("%-7s process: wall %s, %.2f M records/s overall, peak RSS %.0f MiB, user %.1fs sys %.1fs\n", m,
-			wall.Round(time.Millisecond), float64(n)/wall.Seconds()/1e6, float64(ru.Maxrss)/1024,
-			time.Duration(ru.Utime.Nano()).Seconds(), time.Duration(ru.Stime.Nano()).Seconds())
+		r.rss = float64(ru.Maxrss) / 1024
+		r.user, r.sys = time.Duration(ru.Utime.Nano()).Seconds(), time.Duration(ru.Stime.Nano()).Seconds()
+		// The legs print "… records in <duration> = …" and "aggregate (…) in <duration>".
+		for _, line := range strings.Split(out.String(), "\n") {
+			if mm := reLoad.FindStringSubmatch(line); mm != nil {
+				r.load, _ = time.ParseDuration(mm[1])
+				r.ok = true
+			}
+			if mm := reAgg.FindStringSubmatch(line); mm != nil {
+				r.agg, _ = time.ParseDuration(mm[1])
+			}
+			if mm := reNote.FindStringSubmatch(line); mm != nil {
+				r.note = mm[1]
+			}
+		}
+		rows = append(rows, r)
+	}
+	load2, _ := os.ReadFile("/proc/loadavg")
+	fmt.Printf("\n%d slot records (%.0f MiB NDJSON); load average after: %s", n, float64(fi.Size())/(1<<20), load2)
+	fmt.Printf("%-9s %10s %10s %12s %10s %9s %9s %10s  %s\n", "contender", "load", "M rec/s", "aggregate", "wall", "user s", "sys s", "peak RSS", "note")
+	for _, r := range rows {
+		if !r.ok {
+			fmt.Printf("%-9s %10s %10s %12s %10s %9s %9s %10s  %s\n", r.name, "-", "-", "-", "-", "-", "-", "-", r.note)
+			continue
+		}
+		fmt.Printf("%-9s %10s %10.3f %12s %10s %9.1f %9.1f %6.0f MiB  %s\n", r.name, r.load.Round(time.Millisecond), float64(n)/r.load.Seconds()/1e6,
+			r.agg.Round(time.Microsecond), r.wall.Round(time.Millisecond), r.user, r.sys, r.rss, r.note)
 	}
 	return nil
 }
+
+var (
+	reLoad = regexp.MustCompile(`records in (\S+) =`)
+	reAgg  = regexp.MustCompile(`aggregate \(.*\) in (\S+)`)
+	reNote = regexp.MustCompile(`^note: (.*)`)
+)
 
 // generate writes n Slot resources as a bulk export would: 40 slots a day
 // per schedule, a third free, half open to ЕПГУ.
@@ -128,7 +194,11 @@ func generate(file string, n int) error {
 
 func runCifra(file, db, memLimit string) error {
 	ctx := context.Background()
-	st, err := store.Open(ctx, db, slog.New(slog.DiscardHandler))
+	log := slog.New(slog.DiscardHandler)
+	if os.Getenv("FEEDBENCH_DEBUG") != "" {
+		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	st, err := store.Open(ctx, db, log)
 	if err != nil {
 		return err
 	}

@@ -43,6 +43,18 @@ type decoder struct {
 	referral    Referral
 
 	lastSchedRef, lastSched string
+	// slots counts the fast path's Slots, added to stats by flush.
+	slots int64
+	// generic turns the fast path off (tests compare the two).
+	generic bool
+}
+
+// flush adds the fast path's counts to the stats.
+func (d *decoder) flush() {
+	if d.slots > 0 {
+		d.stats.Records[TypeSlot] += d.slots
+		d.slots = 0
+	}
 }
 
 // resource decodes the resource at node r and passes it to the sink.
@@ -112,6 +124,11 @@ func (d *decoder) time(o int32, field string, path ...string) (time.Time, error)
 // (also for absolute URLs ending so); "" otherwise.
 func (d *decoder) refID(ref int32, typ string) string {
 	s, _ := d.p.text(d.p.get(ref, "reference"))
+	return refIDOf(s, typ)
+}
+
+// refIDOf is refID for the reference string s.
+func refIDOf(s, typ string) string {
 	if s == "" {
 		return ""
 	}
@@ -190,7 +207,11 @@ func (d *decoder) elems(o int32, field string) []int32 {
 // code returns the first coding code of the first CodeableConcept in the
 // array field (or of the concept itself when it is an object).
 func (d *decoder) code(o int32, field string) string {
-	n := d.p.get(o, field)
+	return d.codeOf(d.p.get(o, field))
+}
+
+// codeOf is code for the field's node n.
+func (d *decoder) codeOf(n int32) string {
 	if n >= 0 && d.p.nodes[n].kind == kArray {
 		n = d.p.nodes[n].first
 	}
@@ -209,8 +230,13 @@ func (d *decoder) code(o int32, field string) string {
 // tags returns meta.tag codes, which carry the booking channel and the ЕПГУ
 // flag.
 func (d *decoder) hasTag(o int32, want func(string) bool) string {
+	return d.tagIn(d.p.get(o, "meta"), want)
+}
+
+// tagIn is hasTag for the meta node.
+func (d *decoder) tagIn(meta int32, want func(string) bool) string {
 	var out string
-	d.p.each(d.p.path(o, "meta", "tag"), func(t int32) {
+	d.p.each(d.p.get(meta, "tag"), func(t int32) {
 		if out != "" {
 			return
 		}
@@ -267,7 +293,7 @@ func (d *decoder) decodeSlot(r int32) error {
 		return ferr("end", "before start")
 	}
 	s.Specialty = d.code(r, "specialty")
-	s.EPGU = d.hasTag(r, func(c string) bool { return c == "epgu" }) != ""
+	s.EPGU = d.hasTag(r, isEPGU) != ""
 	d.stats.Records[TypeSlot]++
 	return d.sink.Slot(s)
 }

@@ -54,22 +54,37 @@ func ReadFile(ctx context.Context, path string, opt Options, sink Sink) (Stats, 
 	if err != nil {
 		return newStats(), err
 	}
-	f, err := os.Open(path)
+	r, err := Open(path)
 	if err != nil {
 		return newStats(), err
 	}
-	defer f.Close()
-	var r io.Reader = f
-	if strings.HasSuffix(strings.ToLower(path), ".gz") {
-		gz, err := gzip.NewReader(f)
-		if err != nil {
-			return newStats(), fmt.Errorf("%s: %w", path, err)
-		}
-		defer gz.Close()
-		r = gz
-	}
+	defer r.Close()
 	return Read(ctx, r, filepath.Base(path), format, opt, sink)
 }
+
+// Open opens a feed file, decompressing a .gz one.
+func Open(path string) (io.ReadCloser, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasSuffix(strings.ToLower(path), ".gz") {
+		return f, nil
+	}
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return gzFile{gz, f}, nil
+}
+
+type gzFile struct {
+	*gzip.Reader
+	f *os.File
+}
+
+func (g gzFile) Close() error { return errors.Join(g.Reader.Close(), g.f.Close()) }
 
 // Read reads one feed stream; name is used in messages.
 func Read(ctx context.Context, r io.Reader, name string, format Format, opt Options, sink Sink) (Stats, error) {
@@ -89,6 +104,7 @@ func ReadNDJSON(ctx context.Context, r io.Reader, name string, opt Options, sink
 	st := newStats()
 	p := &jsonParser{}
 	d := &decoder{p: p, resolve: opt.Resolve, sink: sink, stats: &st}
+	defer d.flush() // Records is a map: the returned copy sees the counts
 	br := bufio.NewReaderSize(r, 1<<20)
 	var long []byte // a line longer than the buffer
 	var read int64
@@ -118,11 +134,7 @@ func ReadNDJSON(ctx context.Context, r io.Reader, name string, opt Options, sink
 			}
 		}
 		if t := bytes.TrimSpace(b); len(t) > 0 {
-			root, perr := p.parse(t)
-			if perr == nil {
-				perr = d.resource(root)
-			}
-			if perr != nil {
+			if perr := d.line(t); perr != nil {
 				return st, recordError(name, line, perr)
 			}
 		}

@@ -104,9 +104,35 @@ func ParseTime(b []byte) (time.Time, error) {
 			return bad("zone")
 		}
 	}
-	return time.Date(year, time.Month(month), day, hh, mm, ss, nsec, time.UTC).Add(-time.Duration(off) * time.Second), nil
+	// Seconds since the epoch by civil-day arithmetic: time.Date normalises
+	// and looks up zones, which costs more than the rest of the parse.
+	sec := daysFromCivil(year, month, day)*86400 + int64(hh*3600+mm*60+ss-off)
+	return time.Unix(sec, int64(nsec)).UTC(), nil
 }
 
+// daysFromCivil returns the days from 1970-01-01 to the proleptic
+// Gregorian date y-m-d (H. Hinnant's algorithm).
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y
+	if era < 0 {
+		era -= 399 // floor division
+	}
+	era /= 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
+}
+
+var monthDays = [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
 func daysIn(year, month int) int {
-	return time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if month == 2 && year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+		return 29
+	}
+	return monthDays[month]
 }

@@ -66,7 +66,10 @@ func FeedResolver(h *orgunit.Hierarchy) feed.Resolver {
 }
 
 // LoadFeedFile loads one feed file atomically: every record or none. A
-// file whose content (SHA-256) was loaded before is skipped.
+// file whose content (SHA-256) was loaded before is skipped. The file is
+// hashed by a goroutine of its own while it is loaded: a file loaded
+// before is noticed (and the load cancelled) as soon as the hash is known,
+// and a new one costs no separate hashing pass.
 func (s *Store) LoadFeedFile(ctx context.Context, path string, opt FeedOptions) (FeedSummary, error) {
 	start := time.Now()
 	sum := FeedSummary{File: path}
@@ -79,30 +82,62 @@ func (s *Store) LoadFeedFile(ctx context.Context, path string, opt FeedOptions) 
 	if err != nil {
 		return sum, err
 	}
-	if sum.SHA256, err = fileHash(path); err != nil {
-		return sum, err
-	}
-	loaded, err := s.feedFileLoaded(ctx, sum.SHA256)
-	if err != nil || loaded {
-		sum.Skipped = loaded
-		return sum, err
-	}
 	h, err := s.Hierarchy(ctx)
 	if err != nil {
 		return sum, err
 	}
+	lctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	type hashed struct {
+		sum    string
+		loaded bool
+		err    error
+	}
+	hashDone := make(chan hashed, 1)
+	go func() {
+		var r hashed
+		if r.sum, r.err = fileHash(lctx, path); r.err == nil {
+			r.loaded, r.err = s.feedFileLoaded(lctx, r.sum)
+		}
+		if r.err != nil {
+			cancel(r.err)
+		} else if r.loaded {
+			cancel(errLoadedBefore)
+		}
+		hashDone <- r
+	}()
 	ropt := feed.Options{Resolve: FeedResolver(h)}
 	if opt.Progress != nil {
 		size := fi.Size()
 		ropt.Progress = func(n int64) { opt.Progress(n, size) }
 	}
 	sum.Snapshot = opt.Snapshot
-	err = s.loadFeed(ctx, &sum, opt, func(sink feed.Sink) (feed.Stats, error) {
-		return feed.ReadFile(ctx, path, ropt, sink)
-	}, fi.ModTime())
+	var open func() (io.ReadCloser, error)
+	if format == feed.NDJSON {
+		open = func() (io.ReadCloser, error) { return feed.Open(path) }
+	}
+	err = s.loadFeed(lctx, &sum, opt, func(sink feed.Sink) (feed.Stats, error) {
+		return feed.ReadFile(lctx, path, ropt, sink)
+	}, fi.ModTime(), open, func() (string, error) {
+		r := <-hashDone
+		hashDone <- r
+		if r.err == nil && r.loaded {
+			r.err = errLoadedBefore
+		}
+		return r.sum, r.err
+	}, ropt)
+	if err != nil {
+		cancel(err) // stop hashing
+	}
+	if r := <-hashDone; r.err == nil && r.loaded {
+		sum.SHA256, sum.Skipped, err = r.sum, true, nil
+	}
 	sum.Elapsed = time.Since(start)
 	return sum, err
 }
+
+// errLoadedBefore cancels the load of a file whose hash is in feed_files.
+var errLoadedBefore = errors.New("loaded before")
 
 // LoadFeed loads a feed stream (an HTTP push) atomically; name is used in
 // messages and the snapshot defaults to now.
@@ -123,7 +158,7 @@ func (s *Store) LoadFeed(ctx context.Context, r io.Reader, name string, format f
 			sum.SHA256 = hex.EncodeToString(hr.h.Sum(nil))
 		}
 		return st, err
-	}, time.Now())
+	}, time.Now(), nil, nil, feed.Options{})
 	sum.Elapsed = time.Since(start)
 	return sum, err
 }
@@ -142,15 +177,26 @@ func (h *hashReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func fileHash(path string) (string, error) {
+func fileHash(ctx context.Context, path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
+	buf := make([]byte, 1<<20)
+	for {
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		n, err := f.Read(buf)
+		h.Write(buf[:n])
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", path, err)
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
@@ -170,7 +216,15 @@ func (s *Store) feedFileLoaded(ctx context.Context, hash string) (bool, error) {
 // goroutine and hands records over in batches, so that parsing and
 // appending use both cores. snapshotKnown says the snapshot cannot change
 // while reading (it is not taken from a Bundle).
-func (s *Store) loadFeed(ctx context.Context, sum *FeedSummary, opt FeedOptions, read func(feed.Sink) (feed.Stats, error), mtime time.Time) error {
+//
+// When open is set (an NDJSON file, which can be read again), the file is
+// first loaded as Slots only, in parallel (loadSlotsParallel); at the first
+// resource of another kind that attempt is rolled back and the file is read
+// again the general way. hash, when set, returns the content hash once it
+// is known (LoadFeedFile hashes concurrently); otherwise read sets
+// sum.SHA256.
+func (s *Store) loadFeed(ctx context.Context, sum *FeedSummary, opt FeedOptions, read func(feed.Sink) (feed.Stats, error), mtime time.Time,
+	open func() (io.ReadCloser, error), hash func() (string, error), ropt feed.Options) error {
 	if opt.Actor == "" {
 		opt.Actor = "unknown"
 	}
@@ -199,6 +253,11 @@ func (s *Store) loadFeed(ctx context.Context, sum *FeedSummary, opt FeedOptions,
 		}
 		direct = old == 0
 	}
+	if open != nil {
+		if err := registerSlotFunc(conn); err != nil {
+			return fmt.Errorf("load %s: %w", name, err)
+		}
+	}
 	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
 		return fmt.Errorf("load %s: %w", name, err)
 	}
@@ -208,7 +267,28 @@ func (s *Store) loadFeed(ctx context.Context, sum *FeedSummary, opt FeedOptions,
 			_, _ = conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
 		}
 	}()
+	began := time.Now()
+	parallel := false
+	if open != nil {
+		st, err := s.loadSlotsParallel(ctx, conn, name, open, ropt, direct, sum.Snapshot)
+		switch {
+		case errors.Is(err, feed.ErrNotSlots):
+			s.log.Debug("feed: not only slots, reading again", "file", name, "at", err)
+			for _, q := range []string{`ROLLBACK`, `BEGIN TRANSACTION`} {
+				if _, err := conn.ExecContext(ctx, q); err != nil {
+					return fmt.Errorf("load %s: %w", name, err)
+				}
+			}
+		case err != nil:
+			return err
+		default:
+			parallel, sum.Stats = true, st
+		}
+	}
 	err = conn.Raw(func(dc any) error {
+		if parallel {
+			return nil
+		}
 		sink := &appendSink{snapshot: sum.Snapshot, direct: direct}
 		for i, t := range feedTables {
 			schema, catalog, table := "main", "temp", "stage_"+t.table
@@ -235,6 +315,11 @@ func (s *Store) loadFeed(ctx context.Context, sum *FeedSummary, opt FeedOptions,
 		}
 		if sum.Snapshot.IsZero() {
 			sum.Snapshot = mtime.UTC().Truncate(time.Second)
+		}
+	}
+	if hash != nil {
+		if sum.SHA256, err = hash(); err != nil {
+			return err
 		}
 	}
 	var loaded int
@@ -276,11 +361,13 @@ func (s *Store) loadFeed(ctx context.Context, sum *FeedSummary, opt FeedOptions,
 			return fmt.Errorf("load %s: %s: %w", name, st.name, err)
 		}
 	}
+	merged := time.Now()
 	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
 		return fmt.Errorf("load %s: commit: %w", name, err)
 	}
 	committed = true
-	s.log.Debug("feed loaded", "file", name, "records", sum.Stats.Total(), "unmapped", unmapped, "direct", direct)
+	s.log.Debug("feed loaded", "file", name, "records", sum.Stats.Total(), "unmapped", unmapped, "direct", direct, "parallel", parallel,
+		"read+insert", merged.Sub(began), "commit", time.Since(merged))
 	return nil
 }
 
@@ -526,7 +613,7 @@ func (s *Store) LoadFeedRecords(ctx context.Context, name, key string, opt FeedO
 		sum.Skipped = loaded
 		return sum, err
 	}
-	err = s.loadFeed(ctx, &sum, opt, gen, time.Now())
+	err = s.loadFeed(ctx, &sum, opt, gen, time.Now(), nil, nil, feed.Options{})
 	sum.Elapsed = time.Since(start)
 	return sum, err
 }
