@@ -12,6 +12,7 @@ import (
 
 	"github.com/cifra-health/cifra/internal/catalog"
 	"github.com/cifra-health/cifra/internal/demo"
+	"github.com/cifra-health/cifra/internal/feed"
 	"github.com/cifra-health/cifra/internal/method"
 	"github.com/cifra-health/cifra/internal/store"
 )
@@ -19,6 +20,7 @@ import (
 func newDemoCmd(g *globals) *cobra.Command {
 	var noServe, force bool
 	var addr string
+	var feedPatients int
 	var opt demo.Options
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -42,6 +44,13 @@ database with real data is never overwritten without --force.`,
 				return err
 			}
 			defer st.Close()
+			if feedPatients > 0 {
+				// The slot and patient-path pages need a feed to show anything.
+				at, _ := feed.ParseTime([]byte(demoFeedSnapshot))
+				if _, err := addDemoFeed(ctx, g, st, feedPatients, opt.Seed, at, ""); err != nil {
+					return fmt.Errorf("demo feed: %w", err)
+				}
+			}
 			fmt.Fprintf(g.stdout, "Демонстрационная база %s построена за %s (данные синтетические).\n", g.db, time.Since(start).Round(time.Millisecond))
 			if err := printDemoAccounts(ctx, g, c, "http://"+addr); err != nil {
 				return fmt.Errorf("demo accounts: %w", err)
@@ -59,6 +68,7 @@ database with real data is never overwritten without --force.`,
 	cmd.Flags().StringVar(&opt.From, "from", "2019Q1", "first quarter")
 	cmd.Flags().StringVar(&opt.To, "to", "2020Q4", "last quarter")
 	cmd.Flags().Int64Var(&opt.PeoplePerMO, "people-per-mo", 60000, "one medical organisation per this many residents")
+	cmd.Flags().IntVar(&feedPatients, "feed-patients", 50000, "booking episodes of the synthetic scheduling feed (0: no feed; more with cifra demo feed)")
 	for _, mk := range demoSubcommands {
 		cmd.AddCommand(mk(g))
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -44,37 +45,7 @@ feed; adding it twice changes nothing. The data are synthetic.`,
 				return err
 			}
 			defer st.Close()
-			h, err := st.Hierarchy(ctx)
-			if err != nil {
-				return err
-			}
-			want := map[string]bool{}
-			for _, r := range strings.Split(regions, ",") {
-				if r = strings.TrimSpace(r); r != "" {
-					want[strings.ToUpper(r)] = true
-				}
-			}
-			var mos []feed.SynthMO
-			for _, u := range h.AtLevel(orgunit.Organisation) {
-				if len(want) > 0 && !want[u.Parent] {
-					continue
-				}
-				z, err := slots.ParseZone(u.TimeZone)
-				if err != nil {
-					z = slots.Moscow
-				}
-				mos = append(mos, feed.SynthMO{Code: u.Code, Population: u.Population, Zone: z})
-			}
-			if len(mos) == 0 {
-				return fmt.Errorf("%s has no medical organisations%s: run cifra demo first", g.db, map[bool]string{true: " in " + regions}[regions != ""])
-			}
-			opt := feed.SynthOptions{Patients: patients, Seed: seed, Snapshot: at}
-			key := fmt.Sprintf("demo-feed:seed=%d:patients=%d:snapshot=%s:regions=%s:mo=%d", seed, patients, at.Format(time.RFC3339), regions, len(mos))
-			if err := st.SetMeta(ctx, "synthetic_feed", "true"); err != nil {
-				return err
-			}
-			sum, err := st.LoadFeedRecords(ctx, "demo feed", key, store.FeedOptions{Actor: "demo", Snapshot: at},
-				func(sink feed.Sink) (feed.Stats, error) { return feed.Synthesize(ctx, mos, opt, sink) })
+			sum, err := addDemoFeed(ctx, g, st, patients, seed, at, regions)
 			if err != nil {
 				return err
 			}
@@ -85,7 +56,47 @@ feed; adding it twice changes nothing. The data are synthetic.`,
 	}
 	cmd.Flags().IntVar(&patients, "patients", 10000, "booking episodes to generate")
 	cmd.Flags().Uint64Var(&seed, "seed", 2020, "random seed (same seed, same feed)")
-	cmd.Flags().StringVar(&snapshot, "snapshot", "2020-12-01T06:00:00Z", "time of the slot snapshot; bookings fall in the 61 days before it")
+	cmd.Flags().StringVar(&snapshot, "snapshot", demoFeedSnapshot, "time of the slot snapshot; bookings fall in the 61 days before it")
 	cmd.Flags().StringVar(&regions, "regions", "", "comma-separated region codes (default: all)")
 	return cmd
+}
+
+// demoFeedSnapshot is when the demo's slot snapshot is taken: the end of
+// the demo's last quarter, 2020Q4, less a month.
+const demoFeedSnapshot = "2020-12-01T06:00:00Z"
+
+// addDemoFeed adds a synthetic feed of patients booking episodes for the
+// МО in the database (of the comma-separated regions, or all).
+func addDemoFeed(ctx context.Context, g *globals, st *store.Store, patients int, seed uint64, at time.Time, regions string) (store.FeedSummary, error) {
+	h, err := st.Hierarchy(ctx)
+	if err != nil {
+		return store.FeedSummary{}, err
+	}
+	want := map[string]bool{}
+	for _, r := range strings.Split(regions, ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			want[strings.ToUpper(r)] = true
+		}
+	}
+	var mos []feed.SynthMO
+	for _, u := range h.AtLevel(orgunit.Organisation) {
+		if len(want) > 0 && !want[u.Parent] {
+			continue
+		}
+		z, err := slots.ParseZone(u.TimeZone)
+		if err != nil {
+			z = slots.Moscow
+		}
+		mos = append(mos, feed.SynthMO{Code: u.Code, Population: u.Population, Zone: z})
+	}
+	if len(mos) == 0 {
+		return store.FeedSummary{}, fmt.Errorf("%s has no medical organisations%s: run cifra demo first", g.db, map[bool]string{true: " in " + regions}[regions != ""])
+	}
+	opt := feed.SynthOptions{Patients: patients, Seed: seed, Snapshot: at}
+	key := fmt.Sprintf("demo-feed:seed=%d:patients=%d:snapshot=%s:regions=%s:mo=%d", seed, patients, at.Format(time.RFC3339), regions, len(mos))
+	if err := st.SetMeta(ctx, "synthetic_feed", "true"); err != nil {
+		return store.FeedSummary{}, err
+	}
+	return st.LoadFeedRecords(ctx, "demo feed", key, store.FeedOptions{Actor: "demo", Snapshot: at},
+		func(sink feed.Sink) (feed.Stats, error) { return feed.Synthesize(ctx, mos, opt, sink) })
 }

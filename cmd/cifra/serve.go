@@ -45,6 +45,7 @@ func serve(ctx context.Context, g *globals, c *catalog.Catalog, addr string) err
 	if _, err := attachAuth(ctx, g, c, h, "", os.Getenv("CIFRA_ADMIN_PASSWORD")); err != nil {
 		return fmt.Errorf("accounts: %w", err)
 	}
+	go h.WarmFeed(ctx)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", addr, err)

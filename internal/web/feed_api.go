@@ -202,9 +202,36 @@ func (s *Server) feedAvailability(ctx context.Context, at time.Time, region *org
 	default:
 		return nil, errBadRequest{fmt.Sprintf("by must be one of %s", strings.Join(slotGroups, ", "))}
 	}
-	av, err := s.cat.Store.FeedAvailability(ctx, at, h, group)
-	if err != nil {
-		return nil, fmt.Errorf("slot availability at %s: %w", at.Format(time.RFC3339), err)
+	// Every grouping is kept per feed version: computing one means reading
+	// the whole snapshot. By МО it is cut from the page's country-wide map.
+	var av map[string]*slots.Availability
+	if by == "" || by == "mo" {
+		all, err := s.moAvailability(ctx, at)
+		if err != nil {
+			return nil, err
+		}
+		av = map[string]*slots.Availability{}
+		for k, a := range all {
+			if ou, _, _ := strings.Cut(k, "|"); in(ou) {
+				av[k] = a
+			}
+		}
+	} else {
+		rk := ""
+		if region != nil {
+			rk = region.Code
+		}
+		v, err := s.feedCached(ctx, "avail|"+by+"|"+rk+"|"+at.UTC().Format(time.RFC3339), func() (any, error) {
+			av, err := s.cat.Store.FeedAvailability(ctx, at, h, group)
+			if err != nil {
+				return nil, fmt.Errorf("slot availability at %s: %w", at.Format(time.RFC3339), err)
+			}
+			return av, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		av = v.(map[string]*slots.Availability)
 	}
 	out := make([]SlotRowJSON, 0, len(av))
 	for k, a := range av {
@@ -301,14 +328,18 @@ type AlertsJSON struct {
 // feedAlerts lists the alerts of a snapshot in a region (all when nil).
 func (s *Server) feedAlerts(ctx context.Context, at time.Time, region *orgunit.Unit, norm int) ([]AlertJSON, error) {
 	h := s.cat.Hierarchy()
-	av, err := s.cat.Store.FeedAvailability(ctx, at, h, func(p slots.Post) string {
-		if region != nil && regionCode(h, p.OrgUnit) != region.Code {
-			return ""
-		}
-		return p.OrgUnit + "|" + p.Specialty
-	})
+	all, err := s.moAvailability(ctx, at) // kept per feed version
 	if err != nil {
 		return nil, fmt.Errorf("slot alerts: %w", err)
+	}
+	av := all
+	if region != nil {
+		av = map[string]*slots.Availability{}
+		for k, a := range all {
+			if ou, _, _ := strings.Cut(k, "|"); regionCode(h, ou) == region.Code {
+				av[k] = a
+			}
+		}
 	}
 	out := []AlertJSON{}
 	for _, a := range slots.Alerts(av, norm) {

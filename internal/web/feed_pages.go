@@ -108,12 +108,42 @@ func (s *Server) feedCached(ctx context.Context, what string, build func() (any,
 		return nil, err
 	}
 	feedCache.Lock()
-	if len(feedCache.m) >= 32 {
+	if len(feedCache.m) >= 256 {
 		clear(feedCache.m)
 	}
 	feedCache.m[key] = got
 	feedCache.Unlock()
 	return got, nil
+}
+
+// WarmFeed computes, in the caller's goroutine, what the /slots and
+// /pathway pages of the latest snapshot need, so that their first visitor
+// does not wait for a read of the whole feed. serve runs it in the
+// background; errors are only logged, as the pages will report them.
+func (s *Server) WarmFeed(ctx context.Context) {
+	at, err := s.latestSnapshot(ctx)
+	if err != nil || at.IsZero() {
+		return
+	}
+	start := time.Now()
+	if _, err := s.feedAvailability(ctx, at, nil, "region"); err != nil {
+		s.log.Warn("feed warm-up", "err", err)
+		return
+	}
+	if _, err := s.cachedPath(ctx); err != nil {
+		s.log.Warn("feed warm-up", "err", err)
+		return
+	}
+	s.log.Info("feed warm-up", "snapshot", at, "elapsed", time.Since(start).Round(time.Millisecond))
+}
+
+// latestSnapshot is the newest slot snapshot, zero when none is stored.
+func (s *Server) latestSnapshot(ctx context.Context) (time.Time, error) {
+	snaps, err := s.cat.Store.FeedSnapshots(ctx)
+	if err != nil || len(snaps) == 0 {
+		return time.Time{}, err
+	}
+	return snaps[len(snaps)-1], nil
 }
 
 // cachedPath is feedPath(nil) kept per feed version. Its cases are shared:
