@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"github.com/cifra-health/cifra/internal/stats"
 	"math"
 )
 
@@ -31,7 +32,7 @@ func impute(vals [][]float64, units []Unit, ids []string, method ImputeMethod) (
 		}
 		nGroups = len(num)
 	}
-	stat := median
+	stat := stats.Median
 	if method == ImputeMean || method == ImputeGroupMean {
 		stat = mean
 	}

@@ -2,7 +2,6 @@ package index
 
 import (
 	"math"
-	"slices"
 )
 
 // present reports whether v is an observed value (NaN marks missing).
@@ -17,20 +16,6 @@ func mean(xs []float64) float64 {
 		s += x
 	}
 	return s / float64(len(xs))
-}
-
-// median sorts a copy; callers pass small slices (one indicator).
-func median(xs []float64) float64 {
-	n := len(xs)
-	if n == 0 {
-		return math.NaN()
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // sampleSD is the n−1 standard deviation; NaN below two values.

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"github.com/cifra-health/cifra/internal/stats"
 	"math"
 	"testing"
 )
@@ -35,12 +36,12 @@ func TestSkewKurt(t *testing.T) {
 }
 
 func TestMedianMeanSD(t *testing.T) {
-	assertFloat(t, "median odd", median([]float64{5, 1, 3}), 3)
-	assertFloat(t, "median even", median([]float64{6, 1, 5, 20}), 5.5)
+	assertFloat(t, "median odd", stats.Median([]float64{5, 1, 3}), 3)
+	assertFloat(t, "median even", stats.Median([]float64{6, 1, 5, 20}), 5.5)
 	assertFloat(t, "mean", mean([]float64{1, 5, 6, 20}), 8)
 	// 2,4,4,6,10: mean 5.2, Σd² = 36.8, s² = 9.2.
 	assertFloat(t, "sd", sampleSD([]float64{2, 4, 4, 6, 10}), math.Sqrt(9.2))
-	if !math.IsNaN(median(nil)) || !math.IsNaN(mean(nil)) || !math.IsNaN(sampleSD([]float64{1})) {
+	if !math.IsNaN(stats.Median(nil)) || !math.IsNaN(mean(nil)) || !math.IsNaN(sampleSD([]float64{1})) {
 		t.Error("empty statistics should be NaN")
 	}
 }

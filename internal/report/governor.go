@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cifra-health/cifra/internal/stats"
 	"math"
 	"sort"
 	"time"
@@ -284,7 +285,7 @@ func (g *Governor) criteria(res *rating.Result, row rating.Row) {
 		}
 		g.Criteria = append(g.Criteria, GovernorCriterion{
 			ID: n.ID, Name: n.Name, Weight: n.Weight, Score: row.Scores[n.ID],
-			NationalMedian: rating.Num(median(all)), DistrictMedian: rating.Num(median(district)),
+			NationalMedian: rating.Num(stats.Median(all)), DistrictMedian: rating.Num(stats.Median(district)),
 			Rank: competitionRank(all, float64(row.Scores[n.ID])),
 		})
 	}
@@ -334,7 +335,7 @@ func (g *Governor) strengthsWeaknesses(res *rating.Result, ui int) {
 		}
 		name, unit := indicatorName(res, ir.ID)
 		pos = append(pos, GovernorIndicator{ID: ir.ID, Name: name, Unit: unit,
-			Value: rating.Num(ir.Denominated[ui]), NationalMedian: rating.Num(median(vals)),
+			Value: rating.Num(ir.Denominated[ui]), NationalMedian: rating.Num(stats.Median(vals)),
 			Normalised: rating.Num(ir.Normalised[ui]), Rank: competitionRank(norm, ir.Normalised[ui]), Of: len(norm)})
 	}
 	// Relative rank makes indicators with different numbers of reporting
@@ -397,19 +398,6 @@ func (g *Governor) levers(res *rating.Result, levers []index.Lever) {
 		gl.Name, gl.Unit = indicatorName(res, l.Indicator)
 		g.Levers = append(g.Levers, gl)
 	}
-}
-
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // competitionRank is the rank of v among xs, 1 = highest, ties share the

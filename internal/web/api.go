@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cifra-health/cifra/internal/stats"
 	"log/slog"
 	"math"
 	"net/http"
@@ -614,7 +615,7 @@ func (s *Server) buildScorecard(ctx context.Context, res *rating.Result, u *orgu
 			}
 		}
 		sc.Criteria = append(sc.Criteria, CriterionJSON{ID: n.ID, Name: n.Name, Weight: n.Weight, Score: row.Scores[n.ID],
-			NationalMedian: rating.Num(median(all)), DistrictMedian: rating.Num(median(district)), Rank: rankOf(all, float64(row.Scores[n.ID]))})
+			NationalMedian: rating.Num(stats.Median(all)), DistrictMedian: rating.Num(stats.Median(district)), Rank: rankOf(all, float64(row.Scores[n.ID]))})
 	}
 	var pos []IndicatorPosition
 	for _, ir := range res.Index().Indicators {
@@ -627,7 +628,7 @@ func (s *Server) buildScorecard(ctx context.Context, res *rating.Result, u *orgu
 		if math.IsNaN(ir.Normalised[ui]) {
 			continue
 		}
-		p := IndicatorPosition{ID: ir.ID, Normalised: rating.Num(ir.Normalised[ui]), NationalMedian: rating.Num(median(all))}
+		p := IndicatorPosition{ID: ir.ID, Normalised: rating.Num(ir.Normalised[ui]), NationalMedian: rating.Num(stats.Median(all))}
 		p.Gap = p.Normalised - p.NationalMedian
 		for i, in := range res.Indicators {
 			if in.ID == ir.ID {
@@ -681,19 +682,6 @@ func (s *Server) buildScorecard(ctx context.Context, res *rating.Result, u *orgu
 	}
 	sc.Levers = whatIfJSON(res, u.Code, levers).Levers
 	return sc, nil
-}
-
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // rankOf is the competition rank of v among xs (1 = highest).

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"github.com/cifra-health/cifra/internal/stats"
 	"html/template"
 	"io/fs"
 	"math"
@@ -540,5 +541,5 @@ func medianOf(xs []rating.Num) float64 {
 			fs = append(fs, float64(x))
 		}
 	}
-	return median(fs)
+	return stats.Median(fs)
 }

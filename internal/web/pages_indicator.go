@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"github.com/cifra-health/cifra/internal/stats"
 	"html/template"
 	"math"
 	"net/http"
@@ -102,7 +103,7 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) {
 	for i := len(all) - 1; i >= 0 && i >= len(all)-10; i-- {
 		v.Bottom = append(v.Bottom, all[i])
 	}
-	v.Median = rating.Num(median(vals))
+	v.Median = rating.Num(stats.Median(vals))
 	v.Hist = chart.Histogram("Распределение значений по субъектам РФ", vals, 12, float64(v.Median), "медиана", 1)
 	tiles, legend := indicatorTiles(s, res, ii)
 	v.Legend = legend

@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"github.com/cifra-health/cifra/internal/stats"
 	"math"
 	"sort"
 
@@ -131,12 +132,12 @@ func Outliers(dataElement, periodID string, pts []Point, bounds *Bounds) []Outli
 			}
 		}
 	}
-	med := Median(xs)
+	med := stats.Median(xs)
 	dev := make([]float64, len(xs))
 	for i, x := range xs {
 		dev[i] = math.Abs(x - med)
 	}
-	if mad := Median(dev); mad > 0 {
+	if mad := stats.Median(dev); mad > 0 {
 		for _, p := range sorted {
 			if mz := 0.6745 * (p.Value - med) / mad; math.Abs(mz) > ModifiedZThreshold {
 				out = append(out, Outlier{dataElement, p.OrgUnit, periodID, p.Value, ModifiedZScore, mz, med})
@@ -158,20 +159,6 @@ func meanSD(xs []float64) (float64, float64) {
 		ss += (x - mean) * (x - mean)
 	}
 	return mean, math.Sqrt(ss / float64(len(xs)))
-}
-
-// Median of xs (NaN for none); xs is not changed.
-func Median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // UnitCompleteness is how much of a data set one unit reported for a period

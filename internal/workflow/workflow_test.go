@@ -144,9 +144,6 @@ func TestOutliers(t *testing.T) {
 	if got := Outliers("x", "2021Q1", pts(5, 5, 5, 5), nil); len(got) != 0 {
 		t.Fatalf("constant: %+v", got)
 	}
-	if m := Median([]float64{3, 1, 2, 10}); m != 2.5 {
-		t.Fatalf("median %v", m)
-	}
 }
 
 func mustRules(t *testing.T) []method.ValidationRule {
