@@ -1,11 +1,9 @@
 package web
 
 import (
-	"html/template"
 	"math"
 	"net/http"
 	"net/url"
-	"slices"
 	"sort"
 	"time"
 
@@ -53,14 +51,9 @@ type checkCompleteness struct {
 
 type checksView struct {
 	Layout
+	workPick
 	WorkNav      []navLink
-	DataSets     []Option
-	Periods      []Option
 	DSName       string
-	PeriodID     string
-	PLabel       string
-	Root         string
-	RootName     string
 	Due          string
 	Violations   []violationView
 	Outliers     []outlierView
@@ -68,7 +61,6 @@ type checksView struct {
 	Units        int
 	Counts       map[string]int
 	Complete     int
-	Back         template.URL
 }
 
 // checksPage is GET /checks?dataset=&period=&orgunit=.
@@ -87,32 +79,12 @@ func (s *Server) checksPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h := s.cat.Hierarchy()
-	v := checksView{Layout: workLayout("Проверка данных"), WorkNav: workNav(p, "checks"), DSName: d.DS.Name, PeriodID: pe.String(),
-		PLabel: pe.Label(), Root: root, Counts: map[string]int{}}
-	if u, ok := h.Get(root); ok {
-		v.RootName = u.Name
-	}
-	q := url.Values{"dataset": {d.DS.ID}, "period": {v.PeriodID}}
-	if r.URL.Query().Get("orgunit") != "" {
-		q.Set("orgunit", root)
-	}
-	v.Back = template.URL("?" + q.Encode())
-	for _, o := range s.dataSets() {
-		v.DataSets = append(v.DataSets, Option{Value: o.DS.ID, Label: o.DS.Name, Selected: o.DS.ID == d.DS.ID})
-	}
-	ps, err := s.recentPeriods(ctx, d.DS)
+	pick, err := s.workPick(ctx, r, d.DS, pe, root)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if !slices.Contains(ps, pe) {
-		ps = append(ps, pe)
-	}
-	for _, x := range ps {
-		v.Periods = append(v.Periods, Option{Value: x.String(), Label: x.Label(), Selected: x == pe})
-	}
-
+	v := checksView{Layout: workLayout("Проверка данных"), workPick: pick, WorkNav: workNav(p, "checks"), DSName: d.DS.Name, Counts: map[string]int{}}
 	units := s.reportingUnits(d.DS, root)
 	codes := make([]string, len(units))
 	names := make(map[string]string, len(units))

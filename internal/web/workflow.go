@@ -418,14 +418,9 @@ type historyRow struct {
 
 type workflowView struct {
 	Layout
+	workPick
 	WorkNav       []navLink
-	DataSets      []Option
-	Periods       []Option
 	DS            *method.DataSet
-	PeriodID      string
-	PLabel        string
-	Root          string
-	RootName      string
 	Due           time.Time
 	Closed        *store.ClosedPeriod
 	Rows          []workflowRow
@@ -435,7 +430,45 @@ type workflowView struct {
 	Error, Notice string
 	History       []historyRow
 	Actor         string
-	Back          template.URL // ?dataset=…&period=…&orgunit=… for links to the sibling pages
+}
+
+// workPick is what the workflow and checks pages share: the data-set and
+// period selectors, the unit the page is about and the query that keeps
+// them on links to the sibling page.
+type workPick struct {
+	DataSets []Option
+	Periods  []Option
+	PeriodID string
+	PLabel   string
+	Root     string
+	RootName string
+	Back     template.URL // ?dataset=…&period=…&orgunit=…
+}
+
+func (s *Server) workPick(ctx context.Context, r *http.Request, ds *method.DataSet, pe period.Period, root string) (workPick, error) {
+	k := workPick{PeriodID: pe.String(), PLabel: pe.Label(), Root: root}
+	if u, ok := s.cat.Hierarchy().Get(root); ok {
+		k.RootName = u.Name
+	}
+	q := url.Values{"dataset": {ds.ID}, "period": {k.PeriodID}}
+	if r.URL.Query().Get("orgunit") != "" {
+		q.Set("orgunit", root)
+	}
+	k.Back = template.URL("?" + q.Encode())
+	for _, o := range s.dataSets() {
+		k.DataSets = append(k.DataSets, Option{Value: o.DS.ID, Label: o.DS.Name, Selected: o.DS.ID == ds.ID})
+	}
+	ps, err := s.recentPeriods(ctx, ds)
+	if err != nil {
+		return k, err
+	}
+	if !slices.Contains(ps, pe) {
+		ps = append([]period.Period{pe}, ps...)
+	}
+	for _, x := range ps {
+		k.Periods = append(k.Periods, Option{Value: x.String(), Label: x.Label(), Selected: x == pe})
+	}
+	return k, nil
 }
 
 type stateCount struct {
@@ -476,31 +509,13 @@ func (s *Server) serveWorkflow(w http.ResponseWriter, r *http.Request, status in
 	if !ok {
 		return
 	}
-	h := s.cat.Hierarchy()
-	v := workflowView{Layout: workLayout("Согласование данных"), WorkNav: workNav(p, "workflow"), DS: d.DS, PeriodID: pe.String(),
-		PLabel: pe.Label(), Root: root, Due: workflow.Due(d.DS, pe), Error: errText, Actor: strings.TrimSpace(r.URL.Query().Get("actor"))}
-	if u, ok := h.Get(root); ok {
-		v.RootName = u.Name
-	}
-	q := url.Values{"dataset": {d.DS.ID}, "period": {v.PeriodID}}
-	if r.URL.Query().Get("orgunit") != "" {
-		q.Set("orgunit", root)
-	}
-	v.Back = template.URL("?" + q.Encode())
-	for _, o := range s.dataSets() {
-		v.DataSets = append(v.DataSets, Option{Value: o.DS.ID, Label: o.DS.Name, Selected: o.DS.ID == d.DS.ID})
-	}
-	ps, err := s.recentPeriods(ctx, d.DS)
+	pick, err := s.workPick(ctx, r, d.DS, pe, root)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if !slices.Contains(ps, pe) {
-		ps = append([]period.Period{pe}, ps...)
-	}
-	for _, x := range ps {
-		v.Periods = append(v.Periods, Option{Value: x.String(), Label: x.Label(), Selected: x == pe})
-	}
+	v := workflowView{Layout: workLayout("Согласование данных"), workPick: pick, WorkNav: workNav(p, "workflow"), DS: d.DS,
+		Due: workflow.Due(d.DS, pe), Error: errText, Actor: strings.TrimSpace(r.URL.Query().Get("actor"))}
 	closed, err := s.closedPeriod(ctx, v.PeriodID)
 	if err != nil {
 		s.fail(w, r, err)
