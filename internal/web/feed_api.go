@@ -275,20 +275,31 @@ func (s *Server) apiFeedSnapshots(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, map[string]any{"snapshots": snaps})
 }
 
-func (s *Server) apiFeedSlots(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	at, _, err := s.feedSnapshot(ctx, r)
+// snapshotQuery reads ?snapshot= and ?region= for the slot API, answering
+// the request itself (and returning false) when they are bad or no
+// snapshot is loaded.
+func (s *Server) snapshotQuery(w http.ResponseWriter, r *http.Request) (time.Time, *orgunit.Unit, bool) {
+	at, _, err := s.feedSnapshot(r.Context(), r)
 	if err != nil {
 		s.answerErr(w, r, err)
-		return
+		return at, nil, false
 	}
 	region, err := s.feedRegion(r)
 	if err != nil {
 		s.answerErr(w, r, err)
-		return
+		return at, nil, false
 	}
 	if at.IsZero() {
 		problem(w, r, http.StatusNotFound, "no slot snapshots loaded")
+		return at, nil, false
+	}
+	return at, region, true
+}
+
+func (s *Server) apiFeedSlots(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	at, region, ok := s.snapshotQuery(w, r)
+	if !ok {
 		return
 	}
 	by := r.URL.Query().Get("by")
@@ -369,23 +380,13 @@ func intParam(r *http.Request, name string, def, maxV int) (int, error) {
 
 func (s *Server) apiFeedAlerts(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	at, _, err := s.feedSnapshot(ctx, r)
-	if err != nil {
-		s.answerErr(w, r, err)
-		return
-	}
-	region, err := s.feedRegion(r)
-	if err != nil {
-		s.answerErr(w, r, err)
-		return
-	}
 	norm, err := intParam(r, "norm", slots.FirstContactNormDays, 365)
 	if err != nil {
 		s.answerErr(w, r, err)
 		return
 	}
-	if at.IsZero() {
-		problem(w, r, http.StatusNotFound, "no slot snapshots loaded")
+	at, region, ok := s.snapshotQuery(w, r)
+	if !ok {
 		return
 	}
 	list, err := s.feedAlerts(ctx, at, region, norm)
