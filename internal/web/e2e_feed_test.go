@@ -1,58 +1,25 @@
 package web
 
 import (
-	"context"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-	"net/http/httptest"
 )
 
 // TestE2EFeed opens the scheduling-feed pages in chromium over a small
 // synthetic feed: they load without browser errors, draw their charts and
 // keep within the window; screenshots go where TestE2E puts its own.
 func TestE2EFeed(t *testing.T) {
-	exe := chromiumPath()
-	if exe == "" {
-		t.Skip("!!! SKIPPING the feed pages' browser test: chromium not found (install Debian's chromium or set CIFRA_CHROMIUM) !!!")
-	}
-	if testing.Short() {
-		t.Skip("browser end-to-end test skipped in -short mode")
-	}
+	ctx, errs := startBrowser(t, 2*time.Minute)
 	f := newFeedFixture(t, 600)
 	srv := httptest.NewServer(f.srv)
 	t.Cleanup(srv.Close)
 	out := testOut(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.WindowSize(1280, 900), chromedp.Flag("lang", "ru-RU"))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancelT()
-	errs := &browserErrors{}
-	err := chromedp.Listen(ctx, func(ev any) {
-		switch ev := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == runtime.ConsoleAPICalledTypeError {
-				errs.add("console.error")
-			}
-		case *runtime.EventExceptionThrown:
-			errs.add("exception: " + ev.ExceptionDetails.Text)
-		}
-	})
-	if err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
 	for _, p := range []struct{ path, name, sel string }{
 		{"/slots", "feed-slots", "svg.chart-heat"},
 		{"/slots?region=RU-TUL&norm=0", "feed-slots-tula", "svg.chart-heat"},

@@ -69,13 +69,7 @@ func (b *browserErrors) take() []string {
 }
 
 func TestE2E(t *testing.T) {
-	exe := chromiumPath()
-	if exe == "" {
-		t.Skip("!!! SKIPPING the browser end-to-end test: chromium not found (install Debian's chromium or set CIFRA_CHROMIUM) !!!")
-	}
-	if testing.Short() {
-		t.Skip("browser end-to-end test skipped in -short mode")
-	}
+	ctx, errs := startBrowser(t, 4*time.Minute)
 	srv := demoServer(t)
 	out := testOut(t)
 	var api RatingJSON
@@ -89,46 +83,6 @@ func TestE2E(t *testing.T) {
 		if r.Rank > worst.Rank {
 			worst = r
 		}
-	}
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.WindowSize(1280, 900), chromedp.Flag("lang", "ru-RU"))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
-	defer cancelT()
-
-	errs := &browserErrors{}
-	err := chromedp.Listen(ctx, func(ev any) {
-		switch ev := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
-				var parts []string
-				for _, a := range ev.Args {
-					parts = append(parts, string(a.Value))
-				}
-				errs.add("console." + string(ev.Type) + ": " + strings.Join(parts, " "))
-			}
-		case *runtime.EventExceptionThrown:
-			d := ev.ExceptionDetails
-			msg := d.Text
-			if d.Exception != nil {
-				msg += " " + d.Exception.Description
-			}
-			errs.add(fmt.Sprintf("exception: %s at %s:%d", msg, d.URL, d.LineNumber))
-		case *cdplog.EventEntryAdded:
-			if ev.Entry.Level == cdplog.EntryLevelError {
-				errs.add("log: " + ev.Entry.Text + " " + ev.Entry.URL)
-			}
-		}
-	})
-	if err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil { // starts the browser; chromedp enables the runtime and log domains
-		t.Fatalf("start chromium: %v", err)
 	}
 
 	// Whole-page captures are slow to encode, so only the main pages get
@@ -337,6 +291,62 @@ func TestE2E(t *testing.T) {
 		shot(t, "map-click-tula")
 	})
 	t.Logf("screenshots in %s", out)
+}
+
+// startBrowser starts headless chromium (1280×900, Russian) for a test that
+// may run at most timeout, with a listener collecting console errors,
+// uncaught exceptions and error log entries; it ends with the test. It
+// skips the test in -short mode or when chromium is missing, loudly, since
+// a skipped browser test proves nothing.
+func startBrowser(t *testing.T, timeout time.Duration) (context.Context, *browserErrors) {
+	t.Helper()
+	exe := chromiumPath()
+	if exe == "" {
+		t.Skip("!!! SKIPPING a browser end-to-end test: chromium not found (install Debian's chromium or set CIFRA_CHROMIUM) !!!")
+	}
+	if testing.Short() {
+		t.Skip("browser end-to-end test skipped in -short mode")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.WindowSize(1280, 900), chromedp.Flag("lang", "ru-RU"))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelA)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	ctx, cancelT := context.WithTimeout(ctx, timeout)
+	t.Cleanup(cancelT)
+
+	errs := &browserErrors{}
+	err := chromedp.Listen(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
+				var parts []string
+				for _, a := range ev.Args {
+					parts = append(parts, string(a.Value))
+				}
+				errs.add("console." + string(ev.Type) + ": " + strings.Join(parts, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			d := ev.ExceptionDetails
+			msg := d.Text
+			if d.Exception != nil {
+				msg += " " + d.Exception.Description
+			}
+			errs.add(fmt.Sprintf("exception: %s at %s:%d", msg, d.URL, d.LineNumber))
+		case *cdplog.EventEntryAdded:
+			if ev.Entry.Level == cdplog.EntryLevelError {
+				errs.add("log: " + ev.Entry.Text + " " + ev.Entry.URL)
+			}
+		}
+	})
+	if err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil { // starts the browser; chromedp enables the runtime and log domains
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx, errs
 }
 
 // eval evaluates a JavaScript expression in the page.

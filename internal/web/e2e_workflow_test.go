@@ -21,13 +21,7 @@ import (
 // rule, sees the violation, fixes it and submits; the regional operator
 // approves; the federal analyst accepts; the form is then locked.
 func TestE2EWorkflow(t *testing.T) {
-	exe := chromiumPath()
-	if exe == "" {
-		t.Skip("!!! SKIPPING the workflow browser test: chromium not found (install Debian's chromium or set CIFRA_CHROMIUM) !!!")
-	}
-	if testing.Short() {
-		t.Skip("browser end-to-end test skipped in -short mode")
-	}
+	ctx, _ := startBrowser(t, 2*time.Minute)
 	ctx0 := context.Background()
 	c := catalogtest.Demo(t)
 	svc := auth.New(c.Store.DB(), c.Hierarchy, nil)
@@ -46,18 +40,6 @@ func TestE2EWorkflow(t *testing.T) {
 	out := testOut(t)
 	mo := cred[auth.MOOperator].OrgUnit
 	form := "/entry/mo_quarterly/" + mo + "/2021Q1" // 2020Q4, the demo's last quarter, is shown beside
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.WindowSize(1280, 900), chromedp.Flag("lang", "ru-RU"))
-	actx, cancelA := chromedp.NewExecAllocator(ctx0, opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, 120*time.Second)
-	defer cancelT()
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
 
 	shot := func(name string) {
 		t.Helper()
