@@ -11,6 +11,7 @@ import (
 
 	"github.com/cifra-health/cifra/internal/datavalue"
 	"github.com/cifra-health/cifra/internal/store"
+	"github.com/cifra-health/cifra/internal/workflow"
 )
 
 // actor names the person running the CLI for the audit trail.
@@ -61,10 +62,20 @@ with its file, line and field. --dry-run shows what would change.`,
 			if err != nil {
 				return err
 			}
+			// Validation rules are checked on import as on entry; they
+			// warn rather than refuse (a draft may break them until submitted).
+			viols, err := c.ImportViolations(ctx, all)
+			if err != nil {
+				return err
+			}
 			if asJSON {
 				enc := json.NewEncoder(g.stdout)
 				enc.SetIndent("", "  ")
-				if err := enc.Encode(sum); err != nil {
+				out := struct {
+					store.ImportSummary
+					Violations []workflow.Violation `json:"validation_violations,omitempty"`
+				}{sum, viols}
+				if err := enc.Encode(out); err != nil {
 					return err
 				}
 			} else {
@@ -73,6 +84,7 @@ with its file, line and field. --dry-run shows what would change.`,
 					verb = "would import"
 				}
 				fmt.Fprintf(g.stdout, "%s: %d new, %d updated, %d unchanged (ignored), 0 rejected\n", verb, sum.Imported, sum.Updated, sum.Ignored)
+				printViolations(g, viols)
 			}
 			if dryRun || noRecompute || sum.Imported+sum.Updated == 0 {
 				return nil
@@ -117,4 +129,22 @@ func readFile(name string, format datavalue.Format, res datavalue.Resolver, peri
 		}
 	}
 	return datavalue.Read(br, name, format, res, periodID)
+}
+
+// maxViolationsShown bounds the warnings an import prints; --json has all.
+const maxViolationsShown = 20
+
+// printViolations warns, on stderr, of the validation rules the imported
+// values break.
+func printViolations(g *globals, vs []workflow.Violation) {
+	if len(vs) == 0 {
+		return
+	}
+	fmt.Fprintf(g.stderr, "warning: %d validation rule violation(s); fix them before the data are submitted:\n", len(vs))
+	for _, v := range vs[:min(len(vs), maxViolationsShown)] {
+		fmt.Fprintf(g.stderr, "  %s %s: %s (%s): %s = %s %s %s = %s\n", v.OrgUnit, v.Period, v.Name, v.Rule, v.LeftText, wfNum(v.Left, -1), v.Operator, v.RightText, wfNum(v.Right, -1))
+	}
+	if len(vs) > maxViolationsShown {
+		fmt.Fprintf(g.stderr, "  … and %d more (--json lists them all)\n", len(vs)-maxViolationsShown)
+	}
 }

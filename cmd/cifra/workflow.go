@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -450,35 +449,15 @@ type wfCheck struct {
 
 func runWorkflowCheck(ctx context.Context, st *store.Store, t wfTarget, units []*orgunit.Unit, now time.Time) (wfCheck, error) {
 	out := wfCheck{DataSet: t.ds.ID, Period: t.p.String(), Due: workflow.Due(t.ds, t.p)}
-	inScope := make(map[string]bool, len(units))
 	codes := make([]string, len(units))
 	for i, u := range units {
-		inScope[u.Code], codes[i] = true, u.Code
+		codes[i] = u.Code
 	}
-	byUnit := map[string]workflow.Values{}
-	err := st.EachValue(ctx, store.ValueFilter{DataElements: t.ds.DataElements, Within: &t.p}, func(v store.StoredValue) error {
-		// Within also yields the months of a quarter; the form is the quarter.
-		if v.Period != t.p.String() || !inScope[v.OrgUnit] {
-			return nil
-		}
-		if byUnit[v.OrgUnit] == nil {
-			byUnit[v.OrgUnit] = workflow.Values{}
-		}
-		byUnit[v.OrgUnit][v.DataElement] = v.Value
-		return nil
-	})
+	byUnit, _, err := st.DataSetValues(ctx, t.ds.DataElements, codes, t.p)
 	if err != nil {
 		return out, err
 	}
-	// The rules of the methodology that read at least one element of the
-	// data set: the others check other forms.
-	var rules []method.ValidationRule
-	for _, r := range t.m.Validation {
-		vars := append(append([]string{}, r.Left.Vars()...), r.Right.Vars()...)
-		if slices.ContainsFunc(vars, func(v string) bool { return slices.Contains(t.ds.DataElements, v) }) {
-			rules = append(rules, r)
-		}
-	}
+	rules := workflow.DataSetRules(t.m, t.ds)
 	out.Violations = workflow.Validate(rules, t.p.String(), byUnit)
 	for _, de := range t.ds.DataElements {
 		var pts []workflow.Point

@@ -2,8 +2,9 @@ package index
 
 import (
 	"fmt"
-	"github.com/cifra-health/cifra/internal/stats"
 	"math"
+
+	"github.com/cifra-health/cifra/internal/stats"
 )
 
 // impute returns vals with missing cells filled by method, and which cells

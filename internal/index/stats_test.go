@@ -1,9 +1,10 @@
 package index
 
 import (
-	"github.com/cifra-health/cifra/internal/stats"
 	"math"
 	"testing"
+
+	"github.com/cifra-health/cifra/internal/stats"
 )
 
 func TestSkewKurt(t *testing.T) {

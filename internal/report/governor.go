@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/cifra-health/cifra/internal/stats"
 	"math"
 	"sort"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/period"
 	"github.com/cifra-health/cifra/internal/rating"
+	"github.com/cifra-health/cifra/internal/stats"
 )
 
 // Governor is everything the governor's report shows about one region in

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/cifra-health/cifra/internal/stats"
 	"log/slog"
 	"math"
 	"net/http"
@@ -20,6 +19,7 @@ import (
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/rating"
 	"github.com/cifra-health/cifra/internal/report"
+	"github.com/cifra-health/cifra/internal/stats"
 )
 
 // DefaultMethodology is used when a request names none.

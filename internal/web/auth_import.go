@@ -1,8 +1,6 @@
 package web
 
 import (
-	"cmp"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -134,7 +132,7 @@ func (s *Server) importDataValues(w http.ResponseWriter, r *http.Request) {
 	// Validation rules are checked on import too, but do not reject it:
 	// the values are a draft until submitted, and the answer lists what
 	// must be fixed before that.
-	viols, err := s.importViolations(r.Context(), batch.Values)
+	viols, err := s.cat.ImportViolations(r.Context(), batch.Values)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -144,68 +142,6 @@ func (s *Server) importDataValues(w http.ResponseWriter, r *http.Request) {
 	// The status stays SUCCESS: every value was written, and clients test
 	// it to know that; the violations are listed beside it.
 	writeJSON(w, importResponse{Status: "SUCCESS", ImportSummary: sum, ImportCount: dhis2Count{sum.Imported, sum.Updated, sum.Ignored, 0}, Violations: viols})
-}
-
-// maxImportChecks bounds the unit × period pairs an import's answer checks
-// against the validation rules: a bulk load of history is not a form.
-const maxImportChecks = 2000
-
-// importViolations checks the units and periods an import touched against
-// the validation rules of every data set holding its elements, over the
-// stored values overlaid with the imported ones (so that a dry run is
-// checked as if written).
-func (s *Server) importViolations(ctx context.Context, vals []datavalue.Value) ([]workflow.Violation, error) {
-	type key struct{ unit, period string }
-	touched := map[key]map[string]float64{}
-	for _, v := range vals {
-		k := key{v.OrgUnit, v.Period}
-		if touched[k] == nil {
-			if len(touched) == maxImportChecks {
-				continue
-			}
-			touched[k] = map[string]float64{}
-		}
-		touched[k][v.DataElement] = v.Value
-	}
-	var out []workflow.Violation
-	for _, d := range s.dataSets() {
-		rules := d.rules()
-		if len(rules) == 0 {
-			continue
-		}
-		for k, imported := range touched {
-			pe, err := parseDataSetPeriod(d.DS, k.period)
-			if err != nil {
-				continue
-			}
-			hit := false
-			for de := range imported {
-				if slices.Contains(d.DS.DataElements, de) {
-					hit = true
-					break
-				}
-			}
-			if !hit {
-				continue
-			}
-			stored, _, err := s.unitValues(ctx, d.DS, []string{k.unit}, pe)
-			if err != nil {
-				return nil, err
-			}
-			merged := workflow.Values{}
-			for de, x := range stored[k.unit] {
-				merged[de] = x
-			}
-			for de, x := range imported {
-				merged[de] = x
-			}
-			out = append(out, workflow.Validate(rules, k.period, map[string]workflow.Values{k.unit: merged})...)
-		}
-	}
-	slices.SortFunc(out, func(a, b workflow.Violation) int {
-		return cmp.Or(cmp.Compare(a.OrgUnit, b.OrgUnit), cmp.Compare(a.Period, b.Period), cmp.Compare(a.Rule, b.Rule))
-	})
-	return out, nil
 }
 
 // importResponse is Cifra's summary plus the status and importCount members

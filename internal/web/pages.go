@@ -6,7 +6,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"github.com/cifra-health/cifra/internal/stats"
 	"html/template"
 	"io/fs"
 	"math"
@@ -23,6 +22,7 @@ import (
 	"github.com/cifra-health/cifra/internal/period"
 	"github.com/cifra-health/cifra/internal/rating"
 	"github.com/cifra-health/cifra/internal/report"
+	"github.com/cifra-health/cifra/internal/stats"
 )
 
 //go:embed templates/*.html

@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"github.com/cifra-health/cifra/internal/stats"
 	"html/template"
 	"math"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"github.com/cifra-health/cifra/internal/chart"
 	"github.com/cifra-health/cifra/internal/method"
 	"github.com/cifra-health/cifra/internal/rating"
+	"github.com/cifra-health/cifra/internal/stats"
 )
 
 type placed struct {

@@ -91,19 +91,12 @@ type dataSetRef struct {
 	DS *method.DataSet
 }
 
-// dataSets lists every data set of the loaded methodologies, the first
-// definition winning when two methodologies reuse an id.
+// dataSets lists every data set of the loaded methodologies
+// (catalog.DataSets).
 func (s *Server) dataSets() []dataSetRef {
 	var out []dataSetRef
-	seen := map[string]bool{}
-	for _, m := range s.cat.Methodologies() {
-		for i := range m.DataSets {
-			ds := &m.DataSets[i]
-			if !seen[ds.ID] {
-				seen[ds.ID] = true
-				out = append(out, dataSetRef{m, ds})
-			}
-		}
+	for _, d := range s.cat.DataSets() {
+		out = append(out, dataSetRef{d.M, d.DS})
 	}
 	return out
 }
@@ -117,29 +110,8 @@ func (s *Server) dataSet(id string) (dataSetRef, bool) {
 	return dataSetRef{}, false
 }
 
-// rules are the methodology's validation rules that concern only the data
-// set's elements: a rule over elements another form collects cannot be
-// fixed in this one (and a never_skip rule would count them as 0).
-func (d dataSetRef) rules() []method.ValidationRule {
-	var out []method.ValidationRule
-	for _, r := range d.M.Validation {
-		vars := append(append([]string{}, r.Left.Vars()...), r.Right.Vars()...)
-		if len(vars) == 0 {
-			continue
-		}
-		ok := true
-		for _, v := range vars {
-			if !slices.Contains(d.DS.DataElements, v) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			out = append(out, r)
-		}
-	}
-	return out
-}
+// rules are the validation rules a form of this data set can satisfy.
+func (d dataSetRef) rules() []method.ValidationRule { return workflow.DataSetRules(d.M, d.DS) }
 
 // element is a data element's display name and unit.
 func (d dataSetRef) element(id string) (name, unit string) {
@@ -216,36 +188,9 @@ func defaultPeriod(ds *method.DataSet) period.Period {
 }
 
 // unitValues reads the data set's values of the units for exactly period p
-// (not its sub-periods), with their comments.
+// (store.DataSetValues).
 func (s *Server) unitValues(ctx context.Context, ds *method.DataSet, units []string, p period.Period) (map[string]workflow.Values, map[string]map[string]string, error) {
-	vals := map[string]workflow.Values{}
-	comments := map[string]map[string]string{}
-	want := make(map[string]bool, len(units))
-	for _, u := range units {
-		want[u] = true
-	}
-	f := store.ValueFilter{DataElements: ds.DataElements, Within: &p}
-	if len(units) <= 200 {
-		f.OrgUnits = units
-	}
-	if len(units) == 0 {
-		return vals, comments, nil
-	}
-	id := p.String()
-	err := s.cat.Store.EachValue(ctx, f, func(v store.StoredValue) error {
-		if v.Period != id || !want[v.OrgUnit] {
-			return nil
-		}
-		if vals[v.OrgUnit] == nil {
-			vals[v.OrgUnit], comments[v.OrgUnit] = workflow.Values{}, map[string]string{}
-		}
-		vals[v.OrgUnit][v.DataElement] = v.Value
-		if v.Comment != "" {
-			comments[v.OrgUnit][v.DataElement] = v.Comment
-		}
-		return nil
-	})
-	return vals, comments, err
+	return s.cat.Store.DataSetValues(ctx, ds.DataElements, units, p)
 }
 
 // queryRoot reads ?orgunit=, which must lie in the caller's scope (403

@@ -1,11 +1,12 @@
 package workflow
 
 import (
-	"github.com/cifra-health/cifra/internal/stats"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/cifra-health/cifra/internal/method"
+	"github.com/cifra-health/cifra/internal/stats"
 )
 
 // Values are one unit's data values for one period, by data element.
@@ -198,6 +199,20 @@ func Completeness(ds *method.DataSet, units []string, byUnit map[string]Values, 
 		}
 		c.Timeliness = TimelinessOf(submitted[u], due, now)
 		out = append(out, c)
+	}
+	return out
+}
+
+// DataSetRules are the methodology's validation rules that read only the
+// data set's elements: a rule over elements another form collects cannot be
+// fixed in this one (and a never_skip rule would count them as 0).
+func DataSetRules(m *method.Methodology, ds *method.DataSet) []method.ValidationRule {
+	var out []method.ValidationRule
+	for _, r := range m.Validation {
+		vars := append(append([]string{}, r.Left.Vars()...), r.Right.Vars()...)
+		if len(vars) > 0 && !slices.ContainsFunc(vars, func(v string) bool { return !slices.Contains(ds.DataElements, v) }) {
+			out = append(out, r)
+		}
 	}
 	return out
 }
