@@ -10,11 +10,16 @@ import (
 	"time"
 )
 
-// MethodologyVersion is one stored version of a methodology file.
+// MethodologyVersion is one stored version of a methodology file. The
+// table only ever grows, so it doubles as the audit log of methodology
+// changes.
 type MethodologyVersion struct {
 	ID, Version, Name, Source string
 	Body                      []byte
 	LoadedAt                  time.Time
+	// LoadedBy is who stored the version: a login, the OS user of a CLI
+	// command, or "system" (the default) for the built-ins loaded at start.
+	LoadedBy string
 }
 
 // SaveMethodology records a methodology version. Saving the same id and
@@ -35,8 +40,11 @@ func (s *Store) SaveMethodology(ctx context.Context, m MethodologyVersion) (bool
 	if m.LoadedAt.IsZero() {
 		m.LoadedAt = time.Now().UTC()
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO methodologies VALUES (?, ?, ?, ?, ?, ?)`,
-		m.ID, m.Version, m.Name, m.Source, string(m.Body), m.LoadedAt)
+	if m.LoadedBy == "" {
+		m.LoadedBy = "system"
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO methodologies (id, version, name, source, body, loaded_at, loaded_by) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.Version, m.Name, m.Source, string(m.Body), m.LoadedAt, m.LoadedBy)
 	if err != nil {
 		return false, fmt.Errorf("save methodology %s: %w", m.ID, err)
 	}
@@ -46,7 +54,7 @@ func (s *Store) SaveMethodology(ctx context.Context, m MethodologyVersion) (bool
 // MethodologyVersions lists stored versions, newest load first, of one
 // methodology (all when id is empty).
 func (s *Store) MethodologyVersions(ctx context.Context, id string) ([]MethodologyVersion, error) {
-	q := `SELECT id, version, name, source, body, loaded_at FROM methodologies`
+	q := `SELECT id, version, name, source, body, loaded_at, coalesce(loaded_by, 'system') FROM methodologies`
 	var args []any
 	if id != "" {
 		q += ` WHERE id = ?`
@@ -62,7 +70,7 @@ func (s *Store) MethodologyVersions(ctx context.Context, id string) ([]Methodolo
 	for rows.Next() {
 		var m MethodologyVersion
 		var body string
-		if err := rows.Scan(&m.ID, &m.Version, &m.Name, &m.Source, &body, &m.LoadedAt); err != nil {
+		if err := rows.Scan(&m.ID, &m.Version, &m.Name, &m.Source, &body, &m.LoadedAt, &m.LoadedBy); err != nil {
 			return nil, err
 		}
 		m.Body = []byte(body)

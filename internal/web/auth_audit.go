@@ -1,17 +1,43 @@
 package web
 
 import (
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/cifra-health/cifra/internal/auth"
+	"github.com/cifra-health/cifra/internal/period"
 	"github.com/cifra-health/cifra/internal/store"
 )
+
+// The audit logs, all append-only in the store: data-value changes
+// (data_value_audit), approval steps (approval_audit), methodology versions
+// (methodologies) and security events (security_audit). GET /audit shows
+// them with shared filters; each has an export.
+
+func init() {
+	addPolicies(map[string]RoutePolicy{
+		// Like the values export: ?orgunit= must lie in scope and approval
+		// steps are limited to the units in scope.
+		"GET /api/v1/audit/approvals": {Access: Authenticated, Perm: auth.ReadAudit, Scope: ScopeQuery},
+		// Methodologies concern every unit (and are public), so any auditor
+		// reads their log; ?orgunit= is still checked so that the page's
+		// shared filters behave the same on every export.
+		"GET /api/v1/audit/methodologies": {Access: Authenticated, Perm: auth.ReadAudit, Scope: ScopeQuery},
+	})
+	addRoutes(func(s *Server) {
+		s.handle("GET /api/v1/audit/approvals", s.auditApprovalsExport)
+		s.handle("GET /api/v1/audit/methodologies", s.auditMethodologiesExport)
+	})
+}
 
 // auditZone shows audit times in Moscow time (UTC+3 all year since 2014).
 var auditZone = time.FixedZone("MSK", 3*60*60)
@@ -19,58 +45,259 @@ var auditZone = time.FixedZone("MSK", 3*60*60)
 // auditLimit bounds one page or export of the audit logs.
 const auditLimit = 1000
 
-// auditQuery is what the audit page and exports read from a request.
+// auditWindow is how many of the newest rows a filtered read scans: the
+// store filters value and security logs by unit at most, so narrower
+// filters (scope subtree, actor, dates…) are applied here, to this window.
+const auditWindow = 50 * auditLimit
+
+// Kinds of audit log, for ?kind= on the page.
+const (
+	kindValues        = "values"
+	kindApprovals     = "approvals"
+	kindSecurity      = "security"
+	kindMethodologies = "methodologies"
+)
+
+// auditQuery is what the audit page and exports read from a request. Each
+// log applies the filters it has fields for: unit, data set and period
+// concern values and approvals; actor and dates concern every log.
 type auditQuery struct {
-	unit  string // data-value changes of this unit only ("" = whole scope)
-	limit int
+	unit     string // this unit and the units below it ("" = whole scope)
+	actor    string // compared case-insensitively
+	dataSet  string // approvals of it; value changes of its data elements
+	elements map[string]bool
+	period   string    // canonical id
+	from, to time.Time // [from, to), UTC; zero = open
+	kind     string    // "" = every log (page only)
+	limit    int
+
+	// As typed, for the form.
+	form struct{ Unit, Actor, DataSet, Period, From, To, Kind string }
 }
 
-func (s *Server) parseAuditQuery(w http.ResponseWriter, r *http.Request, p *auth.Principal) (auditQuery, bool) {
+// filtered reports whether anything but the limit narrows the logs.
+func (q auditQuery) filtered() bool {
+	return q.unit != "" || q.actor != "" || q.dataSet != "" || q.period != "" || !q.from.IsZero() || !q.to.IsZero()
+}
+
+func (q auditQuery) actorIs(a string) bool { return q.actor == "" || strings.EqualFold(a, q.actor) }
+
+func (q auditQuery) inDates(t time.Time) bool {
+	return (q.from.IsZero() || !t.Before(q.from)) && (q.to.IsZero() || t.Before(q.to))
+}
+
+// encode is the query for export links: the filters, not the kind.
+func (q auditQuery) encode(format string) string {
+	v := url.Values{}
+	for _, kv := range [][2]string{{"orgunit", q.unit}, {"actor", q.actor}, {"dataset", q.dataSet}, {"period", q.period},
+		{"from", q.form.From}, {"to", q.form.To}, {"format", format}} {
+		if kv[1] != "" {
+			v.Set(kv[0], kv[1])
+		}
+	}
+	if q.limit != 200 {
+		v.Set("limit", strconv.Itoa(q.limit))
+	}
+	if len(v) == 0 {
+		return ""
+	}
+	return "?" + v.Encode()
+}
+
+// auditError is a refused filter: English for the API, Russian for the page.
+type auditError struct {
+	status int
+	en, ru string
+}
+
+func (s *Server) parseAuditQuery(r *http.Request, p *auth.Principal) (auditQuery, *auditError) {
 	q := auditQuery{limit: 200}
-	if v := r.URL.Query().Get("limit"); v != "" {
+	get := func(k string) string { return strings.TrimSpace(r.URL.Query().Get(k)) }
+	q.form.Unit, q.form.Actor, q.form.DataSet, q.form.Period = get("orgunit"), get("actor"), get("dataset"), get("period")
+	q.form.From, q.form.To, q.form.Kind = get("from"), get("to"), get("kind")
+	bad := func(en, ru string) (auditQuery, *auditError) {
+		return q, &auditError{http.StatusBadRequest, en, ru}
+	}
+	if v := get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > auditLimit {
-			problem(w, r, http.StatusBadRequest, fmt.Sprintf("limit must be 1 to %d", auditLimit))
-			return q, false
+			return bad(fmt.Sprintf("limit must be 1 to %d", auditLimit), fmt.Sprintf("Число строк должно быть от 1 до %d.", auditLimit))
 		}
 		q.limit = n
 	}
-	if v := r.URL.Query().Get("orgunit"); v != "" {
+	if v := q.form.Unit; v != "" {
 		u, ok := s.cat.Hierarchy().Lookup(v)
 		if !ok {
-			problem(w, r, http.StatusNotFound, fmt.Sprintf("unknown organisation unit %q", v))
-			return q, false
+			return q, &auditError{http.StatusNotFound, fmt.Sprintf("unknown organisation unit %q", v), fmt.Sprintf("Организационная единица «%s» не найдена.", v)}
 		}
 		if !s.auth().service().InScope(p, u.Code) {
-			problem(w, r, http.StatusForbidden, fmt.Sprintf("%s lies outside your scope %s", u.Code, p.Scope))
-			return q, false
+			return q, &auditError{http.StatusForbidden, fmt.Sprintf("%s lies outside your scope %s", u.Code, p.Scope),
+				fmt.Sprintf("Единица %s вне вашей зоны доступа (%s).", u.Code, p.Scope)}
 		}
 		q.unit = u.Code
+	}
+	q.actor = q.form.Actor
+	if v := q.form.DataSet; v != "" {
+		d, ok := s.dataSet(v)
+		if !ok {
+			return q, &auditError{http.StatusNotFound, fmt.Sprintf("unknown data set %q", v), fmt.Sprintf("Набор данных «%s» не найден.", v)}
+		}
+		q.dataSet = d.DS.ID
+		q.elements = map[string]bool{}
+		for _, de := range d.DS.DataElements {
+			q.elements[de] = true
+		}
+	}
+	if v := q.form.Period; v != "" {
+		pe, err := period.Parse(v)
+		if err != nil {
+			return bad(fmt.Sprintf("period: %v", err), fmt.Sprintf("Период «%s» не распознан: пишите, например, 2021Q1, 202103 или 2021.", v))
+		}
+		q.period = pe.String()
+	}
+	// Dates are Moscow days, as the page shows times; to is inclusive.
+	for _, d := range []struct {
+		v, name string
+		t       *time.Time
+		next    bool
+	}{{q.form.From, "from", &q.from, false}, {q.form.To, "to", &q.to, true}} {
+		if d.v == "" {
+			continue
+		}
+		t, err := time.ParseInLocation("2006-01-02", d.v, auditZone)
+		if err != nil {
+			return bad(d.name+" must be a date written as YYYY-MM-DD", "Дата «"+d.v+"» не распознана: нужен формат ГГГГ-ММ-ДД.")
+		}
+		if d.next {
+			t = t.AddDate(0, 0, 1)
+		}
+		*d.t = t.UTC()
+	}
+	if !q.from.IsZero() && !q.to.IsZero() && !q.from.Before(q.to) {
+		return bad("from must not be after to", "Начальная дата позже конечной.")
+	}
+	switch q.form.Kind {
+	case "", kindValues, kindApprovals, kindSecurity, kindMethodologies:
+		q.kind = q.form.Kind
+	default:
+		return bad("kind must be values, approvals, security or methodologies", "Неизвестный вид журнала.")
+	}
+	return q, nil
+}
+
+// parseAuditExport is parseAuditQuery for the exports, which answer a
+// refused filter with a problem.
+func (s *Server) parseAuditExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) (auditQuery, bool) {
+	q, e := s.parseAuditQuery(r, p)
+	if e != nil {
+		problem(w, r, e.status, e.en)
+		return q, false
 	}
 	return q, true
 }
 
+// inView reports whether a unit's events are shown: within the filter's
+// subtree, or within the caller's scope when no unit is chosen (q.unit is
+// in scope already).
+func (s *Server) inView(p *auth.Principal, q auditQuery, national bool, unit string) bool {
+	if q.unit != "" {
+		return s.cat.Hierarchy().IsDescendant(unit, q.unit)
+	}
+	return national || s.auth().service().InScope(p, unit)
+}
+
 // valueAudit reads data-value changes within the caller's scope.
 func (s *Server) valueAudit(r *http.Request, p *auth.Principal, q auditQuery) ([]store.AuditEntry, error) {
-	if q.unit != "" {
-		return s.cat.Store.Audit(r.Context(), q.unit, q.limit)
+	national := s.nationalScope(p)
+	exact := "" // the store filters one unit exactly: enough for a leaf
+	if q.unit != "" && len(s.cat.Hierarchy().Children(q.unit)) == 0 {
+		exact = q.unit
 	}
-	if root, ok := s.cat.Hierarchy().Root(); ok && root.Code == p.Scope {
-		return s.cat.Store.Audit(r.Context(), "", q.limit)
+	fetch := q.limit
+	if (q.unit == "" && !national) || (q.unit != "" && exact == "") || q.actor != "" || q.dataSet != "" || q.period != "" || !q.from.IsZero() || !q.to.IsZero() {
+		fetch = auditWindow
 	}
-	// A narrower scope: filter the newest changes; the store has no
-	// hierarchy to filter by.
-	all, err := s.cat.Store.Audit(r.Context(), "", 50*auditLimit)
+	all, err := s.cat.Store.Audit(r.Context(), exact, fetch)
 	if err != nil {
 		return nil, err
 	}
-	svc := s.auth().service()
-	out := make([]store.AuditEntry, 0, q.limit)
+	out := make([]store.AuditEntry, 0, min(q.limit, len(all)))
 	for _, e := range all {
 		if len(out) == q.limit {
 			break
 		}
-		if svc.InScope(p, e.OrgUnit) {
+		if !s.inView(p, q, national, e.OrgUnit) || !q.actorIs(e.Actor) || (q.elements != nil && !q.elements[e.DataElement]) ||
+			(q.period != "" && e.Period != q.period) || !q.inDates(e.At) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// approvalAudit reads approval steps of units within the caller's scope,
+// and the period closings, which concern every unit.
+func (s *Server) approvalAudit(r *http.Request, p *auth.Principal, q auditQuery) ([]store.ApprovalEvent, error) {
+	national := s.nationalScope(p)
+	f := store.ApprovalFilter{DataSet: q.dataSet, Period: q.period, Limit: q.limit}
+	if !national || q.unit != "" || q.actor != "" || !q.from.IsZero() || !q.to.IsZero() {
+		f.Limit = auditWindow
+	}
+	evs, err := s.cat.Store.ApprovalHistory(r.Context(), f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]store.ApprovalEvent, 0, min(q.limit, len(evs)))
+	for _, e := range evs {
+		if len(out) == q.limit {
+			break
+		}
+		if (e.OrgUnit != "" && !s.inView(p, q, national, e.OrgUnit)) || !q.actorIs(e.Actor) || !q.inDates(e.At) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// methodologyAudit lists stored methodology versions, newest load first.
+// They concern every unit, so unit, data set and period do not filter them.
+func (s *Server) methodologyAudit(r *http.Request, q auditQuery) ([]store.MethodologyVersion, error) {
+	all, err := s.cat.Store.MethodologyVersions(r.Context(), "")
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].LoadedAt.After(all[j].LoadedAt) })
+	var out []store.MethodologyVersion
+	for _, m := range all {
+		if len(out) == q.limit {
+			break
+		}
+		if q.actorIs(m.LoadedBy) && q.inDates(m.LoadedAt) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// securityAudit reads the security log (national scopes only, checked by
+// the callers). The actor filter also matches the account acted on, so
+// that filtering by a login shows its logins and the changes made to it.
+func (s *Server) securityAudit(r *http.Request, q auditQuery) ([]auth.AuditEvent, error) {
+	fetch := q.limit
+	if q.actor != "" || !q.from.IsZero() || !q.to.IsZero() {
+		fetch = auditWindow
+	}
+	all, err := s.auth().service().AuditLog(r.Context(), fetch)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]auth.AuditEvent, 0, min(q.limit, len(all)))
+	for _, e := range all {
+		if len(out) == q.limit {
+			break
+		}
+		if (q.actorIs(e.Actor) || (e.Subject != "" && q.actorIs(e.Subject))) && q.inDates(e.At) {
 			out = append(out, e)
 		}
 	}
@@ -85,19 +312,44 @@ func (s *Server) nationalScope(p *auth.Principal) bool {
 }
 
 var auditTmpl = template.Must(template.Must(authTmpl.Clone()).New("audit").Parse(`{{template "head" .}}
-<style>main{max-width:72rem}table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{padding:.25rem .5rem;border-bottom:1px solid #ddd;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}</style>
+<style>main{max-width:72rem}table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{padding:.25rem .5rem;border-bottom:1px solid #ddd;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+form.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:0 1rem;align-items:end}form.filters label{margin-top:.75rem}
+select{width:100%;box-sizing:border-box;font:inherit;padding:.5rem;border:1px solid #6b7280;border-radius:4px;background:#fff}select:focus{outline:3px solid #f59e0b;outline-offset:2px}
+.hint{color:#4b5563;font-size:.9rem}code{word-break:break-all}</style>
 <h1>Журнал аудита</h1>
-<form method="get" action="/audit"><label for="orgunit">Организационная единица (код)</label>
-<input id="orgunit" name="orgunit" value="{{.Unit}}"><button type="submit">Показать</button></form>
-<h2>Изменения данных</h2>
-<p>Выгрузка: <a href="/api/v1/audit/values?format=csv{{if .Unit}}&amp;orgunit={{.Unit}}{{end}}">CSV</a>, <a href="/api/v1/audit/values{{if .Unit}}?orgunit={{.Unit}}{{end}}">JSON</a></p>
+{{if .Error}}<p class="error" role="alert" id="audit-error">{{.Error}}</p>{{end}}
+<form method="get" action="/audit" class="filters" aria-label="Фильтры журнала">
+<div><label for="orgunit">Организационная единица (код)</label><input id="orgunit" name="orgunit" value="{{.F.Unit}}"></div>
+<div><label for="actor">Пользователь (логин)</label><input id="actor" name="actor" value="{{.F.Actor}}"></div>
+<div><label for="dataset">Набор данных</label><select id="dataset" name="dataset"><option value="">любой</option>
+{{range .DataSets}}<option value="{{.ID}}"{{if eq .ID $.F.DataSet}} selected{{end}}>{{.Name}}</option>{{end}}</select></div>
+<div><label for="period">Период</label><input id="period" name="period" value="{{.F.Period}}" placeholder="2021Q1" aria-describedby="period-hint"><span id="period-hint" class="hint">например 2021Q1, 202103, 2021</span></div>
+<div><label for="from">С даты</label><input id="from" name="from" type="date" value="{{.F.From}}"></div>
+<div><label for="to">По дату (включительно)</label><input id="to" name="to" type="date" value="{{.F.To}}"></div>
+<div><label for="kind">Журнал</label><select id="kind" name="kind">{{range .Kinds}}<option value="{{.ID}}"{{if eq .ID $.F.Kind}} selected{{end}}>{{.Name}}</option>{{end}}</select></div>
+<div><button type="submit">Показать</button></div>
+</form>
+<p class="hint">Единица, набор данных и период отбирают изменения данных и согласования; пользователь и даты — все журналы. Время — московское.</p>
+{{if .ShowValues}}<h2 id="values">Изменения данных</h2>
+<p>Выгрузка: <a href="{{.Links.ValuesCSV}}">CSV</a>, <a href="{{.Links.ValuesJSON}}">JSON</a></p>
 <table><thead><tr><th scope="col">Время (МСК)</th><th scope="col">Кто</th><th scope="col">Источник</th><th scope="col">Показатель</th><th scope="col">Период</th><th scope="col">Единица</th><th scope="col">Было</th><th scope="col">Стало</th></tr></thead>
 <tbody>{{range .Values}}<tr><td>{{.At}}</td><td>{{.Actor}}</td><td>{{.Source}}</td><td>{{.DataElement}}</td><td>{{.Period}}</td><td>{{.OrgUnit}}</td><td class="n">{{.Old}}</td><td class="n">{{.New}}</td></tr>
-{{else}}<tr><td colspan="8">Изменений нет.</td></tr>{{end}}</tbody></table>
-{{if .Security}}<h2>События безопасности</h2>
-<p>Выгрузка: <a href="/api/v1/audit/security?format=csv">CSV</a>, <a href="/api/v1/audit/security">JSON</a></p>
+{{else}}<tr><td colspan="8">Изменений нет.</td></tr>{{end}}</tbody></table>{{end}}
+{{if .ShowApprovals}}<h2 id="approvals">Шаги согласования</h2>
+<p>Выгрузка: <a href="{{.Links.ApprovalsCSV}}">CSV</a>, <a href="{{.Links.ApprovalsJSON}}">JSON</a></p>
+<table><thead><tr><th scope="col">Время (МСК)</th><th scope="col">Кто</th><th scope="col">Действие</th><th scope="col">Набор данных</th><th scope="col">Единица</th><th scope="col">Период</th><th scope="col">Было</th><th scope="col">Стало</th><th scope="col">Причина</th></tr></thead>
+<tbody>{{range .Approvals}}<tr><td>{{.At}}</td><td>{{.Actor}}</td><td>{{.Action}}</td><td>{{.DataSet}}</td><td>{{.OrgUnit}}</td><td>{{.Period}}</td><td>{{.From}}</td><td>{{.To}}</td><td>{{.Reason}}</td></tr>
+{{else}}<tr><td colspan="9">Шагов согласования нет.</td></tr>{{end}}</tbody></table>{{end}}
+{{if .ShowMethodologies}}<h2 id="methodologies">Версии методик</h2>
+<p>Выгрузка: <a href="{{.Links.MethodologiesCSV}}">CSV</a>, <a href="{{.Links.MethodologiesJSON}}">JSON</a></p>
+<table><thead><tr><th scope="col">Загружена (МСК)</th><th scope="col">Кто</th><th scope="col">Методика</th><th scope="col">Версия</th><th scope="col">Название</th><th scope="col">Источник</th><th scope="col">SHA-256 файла</th></tr></thead>
+<tbody>{{range .Methodologies}}<tr><td>{{.At}}</td><td>{{.By}}</td><td>{{.ID}}</td><td>{{.Version}}</td><td>{{.Name}}</td><td>{{.Source}}</td><td><code title="{{.SHA}}">{{slice .SHA 0 12}}…</code></td></tr>
+{{else}}<tr><td colspan="7">Версий нет.</td></tr>{{end}}</tbody></table>{{end}}
+{{if .ShowSecurity}}<h2 id="security">События безопасности</h2>
+{{if .Security}}<p>Выгрузка: <a href="{{.Links.SecurityCSV}}">CSV</a>, <a href="{{.Links.SecurityJSON}}">JSON</a></p>
 <table><thead><tr><th scope="col">Время (МСК)</th><th scope="col">Событие</th><th scope="col">Кто</th><th scope="col">Объект</th><th scope="col">IP</th><th scope="col">Подробности</th></tr></thead>
-<tbody>{{range .Security}}<tr><td>{{.At}}</td><td>{{.Event}}</td><td>{{.Actor}}</td><td>{{.Subject}}</td><td>{{.IP}}</td><td>{{.Detail}}</td></tr>{{end}}</tbody></table>{{end}}
+<tbody>{{range .Security}}<tr><td>{{.At}}</td><td>{{.Event}}</td><td>{{.Actor}}</td><td>{{.Subject}}</td><td>{{.IP}}</td><td>{{.Detail}}</td></tr>{{end}}</tbody></table>
+{{else if .National}}<p>Событий нет.</p>{{else}}<p>Журнал безопасности доступен аудиторам с федеральной зоной доступа.</p>{{end}}{{end}}
 <p><a href="/account">Учётная запись</a></p>
 </main></body></html>`))
 
@@ -109,9 +361,19 @@ type auditSecurityRow struct {
 	At, Event, Actor, Subject, IP, Detail string
 }
 
+type auditApprovalRow struct {
+	At, Actor, Action, DataSet, OrgUnit, Period, From, To, Reason string
+}
+
+type auditMethodologyRow struct {
+	At, By, ID, Version, Name, Source, SHA string
+}
+
 func ruNumber(v float64) string {
 	return strings.Replace(strconv.FormatFloat(v, 'f', -1, 64), ".", ",", 1)
 }
+
+func auditTime(t time.Time) string { return t.In(auditZone).Format("02.01.2006 15:04:05") }
 
 func valueRows(es []store.AuditEntry) []auditValueRow {
 	out := make([]auditValueRow, len(es))
@@ -120,7 +382,7 @@ func valueRows(es []store.AuditEntry) []auditValueRow {
 		if e.Old != nil {
 			old = ruNumber(*e.Old)
 		}
-		out[i] = auditValueRow{e.At.In(auditZone).Format("02.01.2006 15:04:05"), e.Actor, e.Source, e.DataElement, e.Period, e.OrgUnit, old, ruNumber(e.New)}
+		out[i] = auditValueRow{auditTime(e.At), e.Actor, e.Source, e.DataElement, e.Period, e.OrgUnit, old, ruNumber(e.New)}
 	}
 	return out
 }
@@ -128,40 +390,123 @@ func valueRows(es []store.AuditEntry) []auditValueRow {
 func securityRows(es []auth.AuditEvent) []auditSecurityRow {
 	out := make([]auditSecurityRow, len(es))
 	for i, e := range es {
-		out[i] = auditSecurityRow{e.At.In(auditZone).Format("02.01.2006 15:04:05"), e.Event, e.Actor, e.Subject, e.IP, e.Detail}
+		out[i] = auditSecurityRow{auditTime(e.At), e.Event, e.Actor, e.Subject, e.IP, e.Detail}
 	}
 	return out
 }
 
-// auditPage is GET /audit: data-value changes in the caller's scope and,
-// for national scopes, the security log.
+func approvalRows(es []store.ApprovalEvent) []auditApprovalRow {
+	out := make([]auditApprovalRow, len(es))
+	for i, e := range es {
+		row := auditApprovalRow{At: auditTime(e.At), Actor: e.Actor, Action: e.Action.Label(), DataSet: e.DataSet, OrgUnit: e.OrgUnit, Period: e.Period, Reason: e.Reason}
+		if e.From != "" {
+			row.From = e.From.Label()
+		}
+		if e.To != "" {
+			row.To = e.To.Label()
+		}
+		out[i] = row
+	}
+	return out
+}
+
+// bodySHA identifies a methodology file as loaded, so that an auditor can
+// match it against a copy.
+func bodySHA(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func methodologyRows(ms []store.MethodologyVersion) []auditMethodologyRow {
+	out := make([]auditMethodologyRow, len(ms))
+	for i, m := range ms {
+		out[i] = auditMethodologyRow{auditTime(m.LoadedAt), m.LoadedBy, m.ID, m.Version, m.Name, m.Source, bodySHA(m.Body)}
+	}
+	return out
+}
+
+type auditOption struct{ ID, Name string }
+
+var auditKinds = []auditOption{{"", "все"}, {kindValues, "изменения данных"}, {kindApprovals, "шаги согласования"},
+	{kindMethodologies, "версии методик"}, {kindSecurity, "события безопасности"}}
+
+// auditPage is GET /audit: the logs the caller may read, filtered. The
+// security log is shown to national scopes only.
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(r.Context())
-	q, ok := s.parseAuditQuery(w, r, p)
-	if !ok {
-		return
-	}
-	vals, err := s.valueAudit(r, p, q)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	q, qerr := s.parseAuditQuery(r, p)
+	national := s.nationalScope(p)
+	links := func(path string) (template.URL, template.URL) {
+		// The query is built by url.Values, so it is already escaped.
+		return template.URL(path + q.encode("csv")), template.URL(path + q.encode("")) //nolint:gosec // see above
 	}
 	view := struct {
-		Title, Unit string
-		Values      []auditValueRow
-		Security    []auditSecurityRow
-	}{Title: "Журнал аудита", Unit: q.unit, Values: valueRows(vals)}
-	if s.nationalScope(p) {
-		evs, err := s.auth().service().AuditLog(r.Context(), q.limit)
-		if err != nil {
-			s.fail(w, r, err)
-			return
+		Title, Error                                               string
+		F                                                          struct{ Unit, Actor, DataSet, Period, From, To, Kind string }
+		DataSets, Kinds                                            []auditOption
+		National                                                   bool
+		ShowValues, ShowApprovals, ShowMethodologies, ShowSecurity bool
+		Values                                                     []auditValueRow
+		Approvals                                                  []auditApprovalRow
+		Methodologies                                              []auditMethodologyRow
+		Security                                                   []auditSecurityRow
+		Links                                                      struct {
+			ValuesCSV, ValuesJSON, ApprovalsCSV, ApprovalsJSON, MethodologiesCSV, MethodologiesJSON, SecurityCSV, SecurityJSON template.URL
 		}
-		view.Security = securityRows(evs)
+	}{Title: "Журнал аудита", F: q.form, Kinds: auditKinds, National: national}
+	for _, d := range s.dataSets() {
+		view.DataSets = append(view.DataSets, auditOption{d.DS.ID, d.DS.Name})
+	}
+	status := http.StatusOK
+	if qerr != nil {
+		status, view.Error = qerr.status, qerr.ru
+	} else {
+		show := func(k string) bool { return q.kind == "" || q.kind == k }
+		view.ShowValues, view.ShowApprovals, view.ShowMethodologies, view.ShowSecurity =
+			show(kindValues), show(kindApprovals), show(kindMethodologies), show(kindSecurity)
+		view.Links.ValuesCSV, view.Links.ValuesJSON = links("/api/v1/audit/values")
+		view.Links.ApprovalsCSV, view.Links.ApprovalsJSON = links("/api/v1/audit/approvals")
+		view.Links.MethodologiesCSV, view.Links.MethodologiesJSON = links("/api/v1/audit/methodologies")
+		view.Links.SecurityCSV, view.Links.SecurityJSON = links("/api/v1/audit/security")
+		if view.ShowValues {
+			vals, err := s.valueAudit(r, p, q)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			view.Values = valueRows(vals)
+		}
+		if view.ShowApprovals {
+			evs, err := s.approvalAudit(r, p, q)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			view.Approvals = approvalRows(evs)
+		}
+		if view.ShowMethodologies {
+			ms, err := s.methodologyAudit(r, q)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			view.Methodologies = methodologyRows(ms)
+		}
+		if view.ShowSecurity && national {
+			evs, err := s.securityAudit(r, q)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			view.Security = securityRows(evs)
+		}
+		// Shown to everyone only when asked for: the note that it is closed.
+		view.ShowSecurity = view.ShowSecurity && (national || q.kind == kindSecurity)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
 	_ = auditTmpl.ExecuteTemplate(w, "audit", view)
 }
 
@@ -169,7 +514,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 // ?format=csv).
 func (s *Server) auditValuesExport(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(r.Context())
-	q, ok := s.parseAuditQuery(w, r, p)
+	q, ok := s.parseAuditExport(w, r, p)
 	if !ok {
 		return
 	}
@@ -207,6 +552,84 @@ func (s *Server) auditValuesExport(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, out)
 }
 
+// auditApprovalsExport is GET /api/v1/audit/approvals (JSON, or CSV with
+// ?format=csv): approval steps of units in scope and period closings.
+func (s *Server) auditApprovalsExport(w http.ResponseWriter, r *http.Request) {
+	p := principalFrom(r.Context())
+	q, ok := s.parseAuditExport(w, r, p)
+	if !ok {
+		return
+	}
+	evs, err := s.approvalAudit(r, p, q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("format") == "csv" {
+		writeCSV(w, "audit-approvals.csv", []string{"at", "actor", "action", "data_set", "org_unit", "period", "from_state", "to_state", "reason"}, len(evs), func(i int) []string {
+			e := evs[i]
+			return []string{e.At.UTC().Format(time.RFC3339), e.Actor, string(e.Action), e.DataSet, e.OrgUnit, e.Period, string(e.From), string(e.To), e.Reason}
+		})
+		return
+	}
+	type row struct {
+		At      time.Time `json:"at"`
+		Actor   string    `json:"actor"`
+		Action  string    `json:"action"`
+		DataSet string    `json:"data_set,omitempty"` // empty for a period closing
+		OrgUnit string    `json:"org_unit,omitempty"` // empty for a period closing
+		Period  string    `json:"period"`
+		From    string    `json:"from_state,omitempty"`
+		To      string    `json:"to_state,omitempty"`
+		Reason  string    `json:"reason,omitempty"`
+	}
+	out := make([]row, len(evs))
+	for i, e := range evs {
+		out[i] = row{e.At.UTC(), e.Actor, string(e.Action), e.DataSet, e.OrgUnit, e.Period, string(e.From), string(e.To), e.Reason}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, out)
+}
+
+// auditMethodologiesExport is GET /api/v1/audit/methodologies (JSON, or
+// CSV with ?format=csv): every stored methodology version, newest load
+// first, with the SHA-256 of its file (the file itself is at
+// /api/v1/methodologies/{id}).
+func (s *Server) auditMethodologiesExport(w http.ResponseWriter, r *http.Request) {
+	p := principalFrom(r.Context())
+	q, ok := s.parseAuditExport(w, r, p)
+	if !ok {
+		return
+	}
+	ms, err := s.methodologyAudit(r, q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("format") == "csv" {
+		writeCSV(w, "audit-methodologies.csv", []string{"loaded_at", "loaded_by", "id", "version", "name", "source", "sha256"}, len(ms), func(i int) []string {
+			m := ms[i]
+			return []string{m.LoadedAt.UTC().Format(time.RFC3339), m.LoadedBy, m.ID, m.Version, m.Name, m.Source, bodySHA(m.Body)}
+		})
+		return
+	}
+	type row struct {
+		At      time.Time `json:"loaded_at"`
+		By      string    `json:"loaded_by"`
+		ID      string    `json:"id"`
+		Version string    `json:"version"`
+		Name    string    `json:"name"`
+		Source  string    `json:"source"`
+		SHA     string    `json:"sha256"`
+	}
+	out := make([]row, len(ms))
+	for i, m := range ms {
+		out[i] = row{m.LoadedAt.UTC(), m.LoadedBy, m.ID, m.Version, m.Name, m.Source, bodySHA(m.Body)}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, out)
+}
+
 // auditSecurityExport is GET /api/v1/audit/security (JSON, or CSV with
 // ?format=csv); national scopes only.
 func (s *Server) auditSecurityExport(w http.ResponseWriter, r *http.Request) {
@@ -215,11 +638,11 @@ func (s *Server) auditSecurityExport(w http.ResponseWriter, r *http.Request) {
 		problem(w, r, http.StatusForbidden, "the security log is open to national scopes only")
 		return
 	}
-	q, ok := s.parseAuditQuery(w, r, p)
+	q, ok := s.parseAuditExport(w, r, p)
 	if !ok {
 		return
 	}
-	evs, err := s.auth().service().AuditLog(r.Context(), q.limit)
+	evs, err := s.securityAudit(r, q)
 	if err != nil {
 		s.fail(w, r, err)
 		return

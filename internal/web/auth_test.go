@@ -243,6 +243,8 @@ var okStatus = map[string]int{
 	"POST /account/tokens/{token}/revoke": http.StatusNotFound,
 	"GET /api/v1/audit/values":            http.StatusOK,
 	"GET /api/v1/audit/security":          http.StatusOK,
+	"GET /api/v1/audit/approvals":         http.StatusOK,
+	"GET /api/v1/audit/methodologies":     http.StatusOK,
 }
 
 // expected returns the status the policy implies; exact is false when only
