@@ -49,10 +49,13 @@ recognised by SHA-256).
 
 A slot file is a snapshot of the schedule horizon taken at one time: --snapshot
 if given, else the Bundle's meta.lastUpdated (or timestamp), else the file's
-modification time. Resources whose medical organisation cannot be resolved
+modification time. A FHIR Bulk Data manifest (the JSON an $export writes
+beside its NDJSON files) loads the files it lists, found in its folder, at
+its transactionTime. Resources whose medical organisation cannot be resolved
 are loaded and reported as unmapped.`,
 		Example: `  cifra feed load Slot.ndjson Schedule.ndjson --snapshot 2026-11-23T06:00:00Z
-  cifra feed load bundle.json appointments.csv`,
+  cifra feed load bundle.json appointments.csv
+  cifra feed load export/manifest.json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -75,8 +78,34 @@ are loaded and reported as unmapped.`,
 					return fmt.Errorf("--memory-limit: %w", err)
 				}
 			}
-			var sums []store.FeedSummary
+			// A Bulk Data manifest stands for the files it lists, taken at
+			// its transactionTime unless --snapshot says otherwise.
+			type job struct {
+				name string
+				at   time.Time
+			}
+			var jobs []job
 			for _, name := range args {
+				files, at, ok, err := readManifest(name)
+				if err != nil {
+					return exitError{code: 2, err: fmt.Errorf("nothing loaded from %s: %w", name, err)}
+				}
+				if !ok {
+					jobs = append(jobs, job{name, opt.Snapshot})
+					continue
+				}
+				if !opt.Snapshot.IsZero() {
+					at = opt.Snapshot
+				}
+				for _, f := range files {
+					jobs = append(jobs, job{f, at})
+				}
+			}
+			var sums []store.FeedSummary
+			for _, j := range jobs {
+				name := j.name
+				opt := opt
+				opt.Snapshot = j.at
 				tick, done := progress(g.stderr, name)
 				opt.Progress = func(read, size int64) { tick(int(read>>10), int(max(size>>10, 1))) }
 				sum, err := st.LoadFeedFile(ctx, name, opt)

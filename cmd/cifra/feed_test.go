@@ -85,3 +85,61 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// A Bulk Data $export manifest loads the files it lists, found beside it,
+// as a snapshot at its transactionTime; a manifest naming a missing file
+// loads nothing.
+func TestFeedLoadManifest(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "m.duckdb")
+	src, err := os.ReadFile("../../internal/feed/testdata/slots.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Split the fixture by resource type, as an export writes it.
+	byType := map[string][]string{}
+	for _, line := range strings.Split(string(src), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		typ := "Slot"
+		if strings.Contains(line, `"resourceType":"Schedule"`) {
+			typ = "Schedule"
+		}
+		byType[typ] = append(byType[typ], line)
+	}
+	for typ, lines := range byType {
+		if err := os.WriteFile(filepath.Join(dir, typ+".ndjson"), []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	manifest := func(name, at string, files ...string) string {
+		var out []string
+		for _, f := range files {
+			out = append(out, `{"type":"`+strings.TrimSuffix(f, ".ndjson")+`","url":"https://mis.example/fhir/bulk/42/`+f+`"}`)
+		}
+		p := filepath.Join(dir, name)
+		body := `{"transactionTime":"` + at + `","request":"https://mis.example/fhir/$export","requiresAccessToken":true,"output":[` + strings.Join(out, ",") + `],"error":[]}`
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// Slots listed first: the loader still takes the schedules first.
+	out, stderr, code := cli(t, "feed", "load", "--db", db, manifest("manifest.json", "2026-11-25T06:00:00Z", "Slot.ndjson", "Schedule.ndjson"))
+	if code != 0 || !strings.Contains(out, "Schedule.ndjson: loaded") || !strings.Contains(out, "Slot.ndjson: loaded") ||
+		strings.Index(out, "Schedule.ndjson") > strings.Index(out, "Slot.ndjson") {
+		t.Fatalf("exit %d:\n%s%s", code, out, stderr)
+	}
+	if out, stderr, code := cli(t, "feed", "slots", "--db", db, "--snapshot", "2026-11-25T06:00:00Z"); code != 0 {
+		t.Fatalf("no snapshot at the manifest's transactionTime: exit %d\n%s%s", code, out, stderr)
+	}
+	_, stderr, code = cli(t, "feed", "load", "--db", db, manifest("missing.json", "2026-11-26T06:00:00Z", "Schedule.ndjson", "Encounter.ndjson"))
+	if code != 2 || !strings.Contains(stderr, "missing.json") || !strings.Contains(stderr, "Encounter") {
+		t.Errorf("missing file: exit %d, %s", code, stderr)
+	}
+	_, stderr, code = cli(t, "feed", "load", "--db", db, manifest("badtime.json", "yesterday", "Schedule.ndjson"))
+	if code != 2 || !strings.Contains(stderr, "transactionTime") {
+		t.Errorf("bad transactionTime: exit %d, %s", code, stderr)
+	}
+}
