@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"database/sql/driver"
 	"encoding/hex"
 	"errors"
@@ -66,7 +67,9 @@ func FeedResolver(h *orgunit.Hierarchy) feed.Resolver {
 }
 
 // LoadFeedFile loads one feed file atomically: every record or none. A
-// file whose content (SHA-256) was loaded before is skipped. The file is
+// file loaded before is skipped: the same content (SHA-256) and, when it
+// carries slots and opt.Snapshot is given, the same snapshot (see
+// feedLoaded). The file is
 // hashed by a goroutine of its own while it is loaded: a file loaded
 // before is noticed (and the load cancelled) as soon as the hash is known,
 // and a new one costs no separate hashing pass.
@@ -97,7 +100,7 @@ func (s *Store) LoadFeedFile(ctx context.Context, path string, opt FeedOptions) 
 	go func() {
 		var r hashed
 		if r.sum, r.err = fileHash(lctx, path); r.err == nil {
-			r.loaded, r.err = s.feedFileLoaded(lctx, r.sum)
+			r.loaded, r.err = feedLoaded(lctx, s.db, r.sum, opt.Snapshot)
 		}
 		if r.err != nil {
 			cancel(r.err)
@@ -140,7 +143,9 @@ func (s *Store) LoadFeedFile(ctx context.Context, path string, opt FeedOptions) 
 var errLoadedBefore = errors.New("loaded before")
 
 // LoadFeed loads a feed stream (an HTTP push) atomically; name is used in
-// messages and the snapshot defaults to now.
+// messages and the snapshot defaults to now. A body loaded before is
+// skipped: the same content and, when it carries slots and opt.Snapshot is
+// given, the same snapshot (see feedLoaded).
 func (s *Store) LoadFeed(ctx context.Context, r io.Reader, name string, format feed.Format, opt FeedOptions) (FeedSummary, error) {
 	start := time.Now()
 	sum := FeedSummary{File: name, Format: format, Snapshot: opt.Snapshot}
@@ -201,12 +206,40 @@ func fileHash(ctx context.Context, path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-func (s *Store) feedFileLoaded(ctx context.Context, hash string) (bool, error) {
+// feedLoaded says whether content with this hash was loaded before.
+// Idempotence is keyed on content and, for content with slots (a dated
+// picture of the schedule horizon), on the snapshot when one is given
+// (FeedOptions.Snapshot, ?snapshot= on a push): the same slots under a new
+// snapshot are a new snapshot of them. Without one the snapshot is a
+// default (a Bundle's own time, which the same content repeats; the file's
+// modification time; the time of a push), and the same content again is a
+// reload or a retry: unchanged. Whether content has slots is known from
+// its earlier loads (same hash, same content); files recorded before
+// migration 006 have slots NULL when their snapshot has slots.
+func feedLoaded(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, hash string, snapshot time.Time) (bool, error) {
+	query := `SELECT count(*) FROM feed_files WHERE sha256 = ?`
+	args := []any{hash}
+	if !snapshot.IsZero() {
+		query += ` AND (slots = 0 OR snapshot = ?)`
+		args = append(args, snapshot.UTC().Truncate(time.Second))
+	}
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM feed_files WHERE sha256 = ?`, hash).Scan(&n); err != nil {
+	if err := q.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		return false, fmt.Errorf("read feed_files: %w", err)
 	}
 	return n > 0, nil
+}
+
+// loadKey is the primary key of a load in feed_files: the content hash,
+// with the snapshot for content with slots (migration 006 builds the same
+// for older rows).
+func loadKey(hash string, slots int64, snapshot time.Time) string {
+	if slots == 0 {
+		return hash
+	}
+	return hash + "@" + snapshot.UTC().Format("2006-01-02T15:04:05Z")
 }
 
 // loadFeed loads the records read by read in one transaction. Slots of a
@@ -322,11 +355,11 @@ func (s *Store) loadFeed(ctx context.Context, sum *FeedSummary, opt FeedOptions,
 			return err
 		}
 	}
-	var loaded int
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM feed_files WHERE sha256 = ?`, sum.SHA256).Scan(&loaded); err != nil {
+	loaded, err := feedLoaded(ctx, conn, sum.SHA256, opt.Snapshot)
+	if err != nil {
 		return fmt.Errorf("load %s: %w", name, err)
 	}
-	if loaded > 0 {
+	if loaded {
 		sum.Skipped = true // loaded meanwhile by another load: roll back
 		return nil
 	}
@@ -354,8 +387,11 @@ func (s *Store) loadFeed(ctx context.Context, sum *FeedSummary, opt FeedOptions,
 			// The last version of a resource in the file wins.
 			stmt{"insert " + t.table, fmt.Sprintf(`INSERT INTO %s SELECT * FROM stage_%s QUALIFY row_number() OVER (PARTITION BY id ORDER BY rowid DESC) = 1`, t.table, t.table), nil})
 	}
-	stmts = append(stmts, stmt{"record file", `INSERT INTO feed_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		[]any{sum.SHA256, name, string(sum.Format), sum.Snapshot, sum.Stats.Total(), unmapped, opt.Actor, time.Now().UTC()}})
+	nslots := sum.Stats.Records[feed.TypeSlot]
+	stmts = append(stmts, stmt{"record file", `INSERT INTO feed_files (sha256, name, format, snapshot, records, unmapped, actor, loaded_at, slots, load_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		[]any{sum.SHA256, name, string(sum.Format), sum.Snapshot, sum.Stats.Total(), unmapped, opt.Actor, time.Now().UTC(),
+			nslots, loadKey(sum.SHA256, nslots, sum.Snapshot)}})
 	for _, st := range stmts {
 		if _, err := conn.ExecContext(ctx, st.sql, st.args...); err != nil {
 			return fmt.Errorf("load %s: %s: %w", name, st.name, err)
@@ -366,6 +402,16 @@ func (s *Store) loadFeed(ctx context.Context, sum *FeedSummary, opt FeedOptions,
 		return fmt.Errorf("load %s: commit: %w", name, err)
 	}
 	committed = true
+	if sum.Stats.Records[feed.TypeSlot] > 0 {
+		// A summary built from the old slots while this load ran would be
+		// stale; summaryMu orders this with slotSummary's build.
+		summaryMu.Lock()
+		_, err := s.db.ExecContext(ctx, `DELETE FROM feed_slot_posts WHERE snapshot = ?`, sum.Snapshot)
+		summaryMu.Unlock()
+		if err != nil {
+			return fmt.Errorf("load %s: drop slot summary: %w", name, err)
+		}
+	}
 	s.log.Debug("feed loaded", "file", name, "records", sum.Stats.Total(), "unmapped", unmapped, "direct", direct, "parallel", parallel,
 		"read+insert", merged.Sub(began), "commit", time.Since(merged))
 	return nil
@@ -604,11 +650,12 @@ func tableNames() []string {
 
 // LoadFeedRecords loads records produced by gen (a generator, not a file)
 // atomically. key identifies the content for idempotency, as a file's hash
-// does: loading the same key twice changes nothing.
+// does: loading the same key twice changes nothing, unless the second
+// gives a new snapshot and the records have slots.
 func (s *Store) LoadFeedRecords(ctx context.Context, name, key string, opt FeedOptions, gen func(feed.Sink) (feed.Stats, error)) (FeedSummary, error) {
 	start := time.Now()
 	sum := FeedSummary{File: name, Format: "synthetic", SHA256: key, Snapshot: opt.Snapshot}
-	loaded, err := s.feedFileLoaded(ctx, key)
+	loaded, err := feedLoaded(ctx, s.db, key, opt.Snapshot)
 	if err != nil || loaded {
 		sum.Skipped = loaded
 		return sum, err

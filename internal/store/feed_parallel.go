@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -40,6 +41,9 @@ var slotSources = struct {
 type slotSource struct {
 	ctx    context.Context
 	blocks *feed.Blocks
+	// drained is when a thread first found no more slots (unix ns): the
+	// rest of the INSERT is DuckDB's tail (the last row groups).
+	drained atomic.Int64
 }
 
 var slotColumns = func() []duckdb.ColumnInfo {
@@ -89,6 +93,7 @@ func (s *slotSource) FillChunk(local any, ch duckdb.DataChunk) error {
 		}
 	}
 	if i == 0 {
+		s.drained.CompareAndSwap(0, time.Now().UnixNano())
 		// The end, or an error (the query fails on it; the caller reports
 		// the Blocks error, which has the file and line).
 		if err := s.blocks.Err(); err != nil {
@@ -152,7 +157,11 @@ func (s *Store) loadSlotsParallel(ctx context.Context, conn *sql.Conn, name stri
 		q = fmt.Sprintf(`INSERT INTO feed_slots SELECT ?::TIMESTAMP, * FROM %s(?)`, slotFunc)
 		args = []any{snapshot, fmt.Sprint(key)}
 	}
+	began := time.Now()
 	_, qerr := conn.ExecContext(ctx, q, args...)
+	if d := src.drained.Load(); d != 0 {
+		s.log.Debug("feed: parallel slot insert", "file", name, "decoded", time.Unix(0, d).Sub(began), "tail", time.Since(time.Unix(0, d)))
+	}
 	if err := src.blocks.Err(); err != nil {
 		return feed.Stats{}, err // the reader's error has the file and line
 	}

@@ -239,7 +239,10 @@ type DashboardRow struct {
 // asking at once do not both insert one.
 var summaryMu sync.Mutex
 
-// slotSummary builds the per-post summary of a snapshot unless present.
+// slotSummary builds the per-post summary of a snapshot unless present:
+// per schedule with a slot in the horizon (start at or after the snapshot,
+// entered-in-error excluded), its slots, free and ЕПГУ slots and the starts
+// of its first, third and last free slots.
 func (s *Store) slotSummary(ctx context.Context, snapshot time.Time) error {
 	summaryMu.Lock()
 	defer summaryMu.Unlock()
@@ -250,9 +253,10 @@ func (s *Store) slotSummary(ctx context.Context, snapshot time.Time) error {
 	if n > 0 {
 		return nil
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO feed_slot_posts
+	_, err := s.db.ExecContext(ctx, `INSERT INTO feed_slot_posts (snapshot, schedule, total, free, epgu, third_free, last_free, first_free)
 		SELECT snapshot, schedule, count(*), count(*) FILTER (WHERE status = 'free'), count(*) FILTER (WHERE epgu),
-			min(start_at, 3) FILTER (WHERE status = 'free')[3], max(start_at) FILTER (WHERE status = 'free')
+			min(start_at, 3) FILTER (WHERE status = 'free')[3], max(start_at) FILTER (WHERE status = 'free'),
+			min(start_at) FILTER (WHERE status = 'free')
 		FROM feed_slots WHERE snapshot = ? AND start_at >= snapshot AND status <> 'entered-in-error'
 		GROUP BY snapshot, schedule`, snapshot)
 	if err != nil {

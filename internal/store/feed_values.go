@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -153,23 +156,118 @@ func round(x float64, digits int) float64 {
 
 // FeedAvailability computes slot availability of one snapshot, grouped by
 // group (nil: МО and specialty), with МО time zones and attached
-// population from the hierarchy h.
+// population from the hierarchy h: what slots.Compute gives over the
+// snapshot's slots (feedAvailabilitySlots), read from the per-post summary
+// of the snapshot (slotSummary, built on first use) — one row per schedule
+// rather than one per slot. A post's calendar days come from the starts of
+// its first, third and last free slots; a schedule not in feed_schedules
+// is the post {ID: schedule, Active: true} with no МО, as in Compute.
 func (s *Store) FeedAvailability(ctx context.Context, snapshot time.Time, h *orgunit.Hierarchy, group func(slots.Post) string) (map[string]*slots.Availability, error) {
-	posts, err := s.FeedPosts(ctx)
+	if err := s.slotSummary(ctx, snapshot); err != nil {
+		return nil, err
+	}
+	if group == nil {
+		group = func(p slots.Post) string { return p.OrgUnit + "|" + p.Specialty }
+	}
+	in := feedInput(snapshot, h, group)
+	type zoneDay struct {
+		loc   *time.Location
+		today int
+	}
+	days := map[string]zoneDay{} // by МО
+	rows, err := s.db.QueryContext(ctx, `SELECT p.schedule, coalesce(sc.org_unit, ''), coalesce(sc.specialty, ''), coalesce(sc.active, true),
+			p.total, p.free, p.epgu, p.first_free, p.third_free, p.last_free
+		FROM feed_slot_posts p LEFT JOIN feed_schedules sc ON sc.id = p.schedule
+		WHERE p.snapshot = ?`, snapshot)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("slot availability: %w", err)
 	}
-	var all []slots.Slot
-	if err := s.FeedSlots(ctx, snapshot, func(sl slots.Slot) error {
-		all = append(all, sl)
-		return nil
-	}); err != nil {
-		return nil, err
+	defer rows.Close()
+	out := map[string]*slots.Availability{}
+	orgs := map[string]map[string]bool{} // group → МО seen
+	for rows.Next() {
+		var p slots.Post
+		var total, free, epgu int64
+		var first, third, last sql.NullTime
+		if err := rows.Scan(&p.ID, &p.OrgUnit, &p.Specialty, &p.Active, &total, &free, &epgu, &first, &third, &last); err != nil {
+			return nil, fmt.Errorf("slot availability: %w", err)
+		}
+		g := group(p)
+		if g == "" {
+			continue
+		}
+		a := out[g]
+		if a == nil {
+			a = &slots.Availability{}
+			out[g] = a
+			orgs[g] = map[string]bool{}
+		}
+		orgs[g][p.OrgUnit] = true
+		zd, ok := days[p.OrgUnit]
+		if !ok {
+			zd.loc = in.Zone(p.OrgUnit)
+			zd.today = civilDay(snapshot, zd.loc)
+			days[p.OrgUnit] = zd
+		}
+		a.Posts++
+		if epgu > 0 {
+			a.PostsOpen++
+		}
+		a.Total += total
+		a.Free += free
+		a.EPGU += epgu
+		if first.Valid {
+			d := civilDay(first.Time, zd.loc) - zd.today
+			if !a.HasFree || d < a.NextFreeDays {
+				a.NextFreeDays = d
+			}
+			a.HasFree = true
+			if last.Valid {
+				a.HorizonDays = max(a.HorizonDays, civilDay(last.Time, zd.loc)-zd.today)
+			}
+		}
+		if third.Valid {
+			a.ThirdNext = append(a.ThirdNext, civilDay(third.Time, zd.loc)-zd.today)
+		} else {
+			a.PostsWithoutThird++
+		}
 	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("slot availability: %w", err)
+	}
+	for g, a := range out {
+		if a.Total > 0 {
+			a.EPGUShare = float64(a.EPGU) / float64(a.Total)
+		}
+		if a.Posts > 0 {
+			a.PostsOpenShare = float64(a.PostsOpen) / float64(a.Posts)
+		}
+		for o := range orgs[g] {
+			if o != "" {
+				a.Population += in.Population(o)
+			}
+		}
+		if a.Population > 0 {
+			a.FreePer1000 = float64(a.Free) * 1000 / float64(a.Population)
+		}
+		slices.Sort(a.ThirdNext)
+		a.ThirdNextMedian = slots.MedianInts(a.ThirdNext)
+	}
+	return out, nil
+}
+
+// civilDay numbers the calendar day of t in loc, as slots.Compute does.
+func civilDay(t time.Time, loc *time.Location) int {
+	y, m, d := t.In(loc).Date()
+	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+// feedInput is the slots.Compute input of a snapshot but its posts: МО
+// time zones (Moscow when unknown or unreadable) and populations from h.
+func feedInput(snapshot time.Time, h *orgunit.Hierarchy, group func(slots.Post) string) slots.Input {
 	zones := map[string]*time.Location{}
-	in := slots.Input{
+	return slots.Input{
 		Snapshot: snapshot,
-		Posts:    posts,
 		Group:    group,
 		Zone: func(ou string) *time.Location {
 			if z, ok := zones[ou]; ok {
@@ -191,5 +289,24 @@ func (s *Store) FeedAvailability(ctx context.Context, snapshot time.Time, h *org
 			return 0
 		},
 	}
+}
+
+// feedAvailabilitySlots is FeedAvailability computed from every slot of
+// the snapshot by slots.Compute: the reference the summary path is tested
+// against.
+func (s *Store) feedAvailabilitySlots(ctx context.Context, snapshot time.Time, h *orgunit.Hierarchy, group func(slots.Post) string) (map[string]*slots.Availability, error) {
+	posts, err := s.FeedPosts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var all []slots.Slot
+	if err := s.FeedSlots(ctx, snapshot, func(sl slots.Slot) error {
+		all = append(all, sl)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	in := feedInput(snapshot, h, group)
+	in.Posts = posts
 	return slots.Compute(in, all), nil
 }

@@ -202,8 +202,8 @@ func (s *Server) feedAvailability(ctx context.Context, at time.Time, region *org
 	default:
 		return nil, errBadRequest{fmt.Sprintf("by must be one of %s", strings.Join(slotGroups, ", "))}
 	}
-	// Every grouping is kept per feed version: computing one means reading
-	// the whole snapshot. By МО it is cut from the page's country-wide map.
+	// Every grouping is kept per feed version (each reads the snapshot's
+	// per-post summary); by МО it is cut from the page's country-wide map.
 	var av map[string]*slots.Availability
 	if by == "" || by == "mo" {
 		all, err := s.moAvailability(ctx, at)
