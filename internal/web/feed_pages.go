@@ -126,6 +126,10 @@ func (s *Server) WarmFeed(ctx context.Context) {
 		return
 	}
 	start := time.Now()
+	if _, err := s.moAvailability(ctx, at); err != nil {
+		s.log.Warn("feed warm-up", "err", err)
+		return
+	}
 	if _, err := s.feedAvailability(ctx, at, nil, "region"); err != nil {
 		s.log.Warn("feed warm-up", "err", err)
 		return
