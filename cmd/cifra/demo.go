@@ -44,6 +44,9 @@ database with real data is never overwritten without --force.`,
 				return err
 			}
 			defer st.Close()
+			if err := seedDemoWorkflow(ctx, c, st, opt.Seed, opt.From, opt.To); err != nil {
+				return fmt.Errorf("demo workflow: %w", err)
+			}
 			if feedPatients > 0 {
 				// The slot and patient-path pages need a feed to show anything.
 				at, _ := feed.ParseTime([]byte(demoFeedSnapshot))

@@ -200,11 +200,17 @@ the ratings.`,
 			if err != nil {
 				return err
 			}
-			sum, err := st.ImportValues(ctx, vals, store.ImportOptions{Actor: actor(), Source: "feed", Format: "feed", DryRun: dryRun})
+			// Accepted data and closed periods keep their values: the
+			// feed's measures fill in around them.
+			sum, err := st.ImportValues(ctx, vals, store.ImportOptions{Actor: actor(), Source: "feed", Format: "feed", DryRun: dryRun, SkipLocked: true})
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(g.stdout, "feed values for %s: %d new, %d updated, %d unchanged\n", p, sum.Imported, sum.Updated, sum.Ignored)
+			fmt.Fprintf(g.stdout, "feed values for %s: %d new, %d updated, %d unchanged", p, sum.Imported, sum.Updated, sum.Ignored)
+			if sum.Locked > 0 {
+				fmt.Fprintf(g.stdout, ", %d left as accepted (locked)", sum.Locked)
+			}
+			fmt.Fprintln(g.stdout)
 			if dryRun || noRecompute || sum.Imported+sum.Updated == 0 {
 				return nil
 			}

@@ -21,13 +21,19 @@ type ImportOptions struct {
 	Source string // file name, "form", "api", "demo"
 	Format string
 	DryRun bool // compute the summary, write nothing
+	// SkipLocked leaves locked values (accepted, or in a closed period) as
+	// they are and counts them, instead of refusing the import: for values
+	// derived automatically, such as the feed's measures, which must not
+	// override accepted data nor stop at it.
+	SkipLocked bool
 }
 
 // ImportSummary counts what an import did (or would do, on a dry run).
 type ImportSummary struct {
-	Imported int64 `json:"imported"` // new values
-	Updated  int64 `json:"updated"`  // existing values whose value or comment changed
-	Ignored  int64 `json:"ignored"`  // values equal to what is stored
+	Imported int64 `json:"imported"`         // new values
+	Updated  int64 `json:"updated"`          // existing values whose value or comment changed
+	Ignored  int64 `json:"ignored"`          // values equal to what is stored
+	Locked   int64 `json:"locked,omitempty"` // changes to locked values left out (SkipLocked)
 	DryRun   bool  `json:"dry_run"`
 }
 
@@ -85,7 +91,11 @@ func (s *Store) ImportValues(ctx context.Context, vals []datavalue.Value, opt Im
 	// below (see lockGate).
 	lockGate.RLock()
 	defer lockGate.RUnlock()
-	if err := checkLocks(ctx, conn, opt.Source); err != nil {
+	if opt.SkipLocked {
+		if sum.Locked, err = dropLocked(ctx, conn, opt.Source); err != nil {
+			return sum, err
+		}
+	} else if err := checkLocks(ctx, conn, opt.Source); err != nil {
 		return sum, err
 	}
 	lap("lock-checked")

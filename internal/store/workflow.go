@@ -504,3 +504,16 @@ func checkLocks(ctx context.Context, conn *sql.Conn, source string) error {
 	return fmt.Errorf("import %s: %w: изменение запрещено, значений: %d — %s%s; ничего не записано",
 		source, ErrLocked, total, strings.Join(shown, "; "), more)
 }
+
+// dropLocked removes from the merged import the changes to locked values
+// (see checkLocks) and returns how many there were.
+func dropLocked(ctx context.Context, conn *sql.Conn, source string) (int64, error) {
+	res, err := conn.ExecContext(ctx, `DELETE FROM merged m WHERE m.changed AND (
+		EXISTS (SELECT 1 FROM value_locks l WHERE l.data_element = m.data_element AND l.org_unit = m.org_unit AND l.period = m.period)
+		OR m.period IN (SELECT sp.period FROM staging_periods sp
+			JOIN closed_periods c ON sp.period_start < c.period_end AND sp.period_end > c.period_start))`)
+	if err != nil {
+		return 0, fmt.Errorf("import %s: leave locked values: %w", source, err)
+	}
+	return res.RowsAffected()
+}
