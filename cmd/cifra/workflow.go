@@ -51,6 +51,24 @@ type wfTarget struct {
 	level orgunit.Level
 }
 
+// wfOpen opens the database and resolves the data set, the period and the
+// reporting units under scope, for the commands that act on them.
+func wfOpen(ctx context.Context, g *globals, dataSet, periodID, scope string) (*store.Store, wfTarget, []*orgunit.Unit, error) {
+	c, st, err := openCatalog(ctx, g)
+	if err != nil {
+		return nil, wfTarget{}, nil, err
+	}
+	t, err := wfResolve(c, dataSet, periodID)
+	if err == nil {
+		var units []*orgunit.Unit
+		if units, err = t.units(c.Hierarchy(), scope); err == nil {
+			return st, t, units, nil
+		}
+	}
+	st.Close()
+	return nil, wfTarget{}, nil, err
+}
+
 func wfResolve(c *catalog.Catalog, dataSet, periodID string) (wfTarget, error) {
 	var t wfTarget
 	var known []string
@@ -138,19 +156,11 @@ func newWorkflowStatusCmd(g *globals) *cobra.Command {
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			c, st, err := openCatalog(ctx, g)
+			st, t, units, err := wfOpen(ctx, g, dataSet, periodID, scope)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			t, err := wfResolve(c, dataSet, periodID)
-			if err != nil {
-				return err
-			}
-			units, err := t.units(c.Hierarchy(), scope)
-			if err != nil {
-				return err
-			}
 			approvals, err := st.Approvals(ctx, t.ds.ID, t.p.String())
 			if err != nil {
 				return err
@@ -240,19 +250,11 @@ func newWorkflowActionCmd(g *globals, action workflow.Action) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("--as-role: %w", err)
 			}
-			c, st, err := openCatalog(ctx, g)
+			st, t, units, err := wfOpen(ctx, g, dataSet, periodID, unit)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			t, err := wfResolve(c, dataSet, periodID)
-			if err != nil {
-				return err
-			}
-			units, err := t.units(c.Hierarchy(), unit)
-			if err != nil {
-				return err
-			}
 			if len(units) != 1 {
 				return fmt.Errorf("--orgunit: %s is not a reporting unit of %s (a %s)", unit, t.ds.ID, t.level)
 			}
@@ -498,19 +500,11 @@ many elements it reported and whether it submitted on time.`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			c, st, err := openCatalog(ctx, g)
+			st, t, units, err := wfOpen(ctx, g, dataSet, periodID, scope)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			t, err := wfResolve(c, dataSet, periodID)
-			if err != nil {
-				return err
-			}
-			units, err := t.units(c.Hierarchy(), scope)
-			if err != nil {
-				return err
-			}
 			res, err := runWorkflowCheck(ctx, st, t, units, time.Now())
 			if err != nil {
 				return err
