@@ -66,24 +66,11 @@ type checksView struct {
 // checksPage is GET /checks?dataset=&period=&orgunit=.
 func (s *Server) checksPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	p := principalFrom(ctx)
-	root, ok := s.queryRoot(w, r, p)
+	p, d, pe, pick, ok := s.workSelect(w, r)
 	if !ok {
 		return
 	}
-	d, ok := s.pickDataSet(w, r, p, root)
-	if !ok {
-		return
-	}
-	pe, ok := pickPeriod(w, r, p, d.DS)
-	if !ok {
-		return
-	}
-	pick, err := s.workPick(ctx, r, d.DS, pe, root)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	root := pick.Root
 	v := checksView{Layout: workLayout("Проверка данных"), workPick: pick, WorkNav: workNav(p, "checks"), DSName: d.DS.Name, Counts: map[string]int{}}
 	units := s.reportingUnits(d.DS, root)
 	codes := make([]string, len(units))

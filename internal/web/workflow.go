@@ -390,6 +390,31 @@ type workPick struct {
 	Back     template.URL // ?dataset=…&period=…&orgunit=…
 }
 
+// workSelect reads the unit (in the caller's scope), data set and period a
+// workflow or checks page is about, answering the request itself and
+// returning false when one is wrong.
+func (s *Server) workSelect(w http.ResponseWriter, r *http.Request) (*auth.Principal, dataSetRef, period.Period, workPick, bool) {
+	p := principalFrom(r.Context())
+	root, ok := s.queryRoot(w, r, p)
+	if !ok {
+		return p, dataSetRef{}, period.Period{}, workPick{}, false
+	}
+	d, ok := s.pickDataSet(w, r, p, root)
+	if !ok {
+		return p, d, period.Period{}, workPick{}, false
+	}
+	pe, ok := pickPeriod(w, r, p, d.DS)
+	if !ok {
+		return p, d, pe, workPick{}, false
+	}
+	pick, err := s.workPick(r.Context(), r, d.DS, pe, root)
+	if err != nil {
+		s.fail(w, r, err)
+		return p, d, pe, pick, false
+	}
+	return p, d, pe, pick, true
+}
+
 func (s *Server) workPick(ctx context.Context, r *http.Request, ds *method.DataSet, pe period.Period, root string) (workPick, error) {
 	k := workPick{PeriodID: pe.String(), PLabel: pe.Label(), Root: root}
 	if u, ok := s.cat.Hierarchy().Get(root); ok {
@@ -441,24 +466,11 @@ func doneNotice(done, unit string) string {
 // refused action.
 func (s *Server) serveWorkflow(w http.ResponseWriter, r *http.Request, status int, errText, done string) {
 	ctx := r.Context()
-	p := principalFrom(ctx)
-	root, ok := s.queryRoot(w, r, p)
+	p, d, pe, pick, ok := s.workSelect(w, r)
 	if !ok {
 		return
 	}
-	d, ok := s.pickDataSet(w, r, p, root)
-	if !ok {
-		return
-	}
-	pe, ok := pickPeriod(w, r, p, d.DS)
-	if !ok {
-		return
-	}
-	pick, err := s.workPick(ctx, r, d.DS, pe, root)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	root := pick.Root
 	v := workflowView{Layout: workLayout("Согласование данных"), workPick: pick, WorkNav: workNav(p, "workflow"), DS: d.DS,
 		Due: workflow.Due(d.DS, pe), Error: errText, Actor: strings.TrimSpace(r.URL.Query().Get("actor"))}
 	closed, err := s.closedPeriod(ctx, v.PeriodID)
