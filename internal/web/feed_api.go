@@ -477,21 +477,41 @@ func pathGroup(h *orgunit.Hierarchy, by string) (func(ou, sp string) (region, un
 	return nil, errBadRequest{"by must be one of region, mo, specialty, all"}
 }
 
-func (s *Server) apiFeedBookings(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+// pathOf is a region's patient path (nil: all), cut from the whole
+// feed's path kept per feed version; its cases are shared, read-only.
+func (s *Server) pathOf(ctx context.Context, region *orgunit.Unit) (*pathData, error) {
+	all, err := s.cachedPath(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return regionPath(s.cat.Hierarchy(), all, region), nil
+}
+
+// groupedPath reads ?region= and ?by= for the bookings and ЭМД API and
+// returns the region's path with the grouping, answering the request
+// itself (and returning false) when a parameter is bad.
+func (s *Server) groupedPath(w http.ResponseWriter, r *http.Request) (*pathData, func(ou, sp string) (string, string, string), bool) {
 	region, err := s.feedRegion(r)
 	if err != nil {
 		s.answerErr(w, r, err)
-		return
+		return nil, nil, false
 	}
 	g, err := pathGroup(s.cat.Hierarchy(), r.URL.Query().Get("by"))
 	if err != nil {
 		s.answerErr(w, r, err)
-		return
+		return nil, nil, false
 	}
-	pd, err := s.feedPath(ctx, region)
+	pd, err := s.pathOf(r.Context(), region)
 	if err != nil {
 		s.fail(w, r, err)
+		return nil, nil, false
+	}
+	return pd, g, true
+}
+
+func (s *Server) apiFeedBookings(w http.ResponseWriter, r *http.Request) {
+	pd, g, ok := s.groupedPath(w, r)
+	if !ok {
 		return
 	}
 	m := slots.ComputeBookings(pd.Bookings, func(b slots.Booking) string {
@@ -545,19 +565,8 @@ func emdRows(cases []pathway.Case, g func(ou, sp string) (string, string, string
 }
 
 func (s *Server) apiFeedEMD(w http.ResponseWriter, r *http.Request) {
-	region, err := s.feedRegion(r)
-	if err != nil {
-		s.answerErr(w, r, err)
-		return
-	}
-	g, err := pathGroup(s.cat.Hierarchy(), r.URL.Query().Get("by"))
-	if err != nil {
-		s.answerErr(w, r, err)
-		return
-	}
-	pd, err := s.feedPath(r.Context(), region)
-	if err != nil {
-		s.fail(w, r, err)
+	pd, g, ok := s.groupedPath(w, r)
+	if !ok {
 		return
 	}
 	writeJSON(w, map[string]any{"rows": emdRows(pd.Cases, g)})
@@ -670,7 +679,7 @@ func (s *Server) apiFeedPathway(w http.ResponseWriter, r *http.Request) {
 		s.answerErr(w, r, err)
 		return
 	}
-	pd, err := s.feedPath(r.Context(), region)
+	pd, err := s.pathOf(r.Context(), region)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -752,7 +761,7 @@ func (s *Server) apiFeedLost(w http.ResponseWriter, r *http.Request) {
 		problem(w, r, status, err.Error())
 		return
 	}
-	pd, err := s.feedPath(r.Context(), nil)
+	pd, err := s.pathOf(r.Context(), nil)
 	if err != nil {
 		s.fail(w, r, err)
 		return
