@@ -593,31 +593,18 @@ func workflowError(err error, a workflow.Action, state workflow.State) (int, str
 func (s *Server) workflowAction(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := principalFrom(ctx)
-	d, ok := s.dataSet(r.PathValue("dataset"))
-	if !ok {
-		workMessage(w, r, p, http.StatusNotFound, "Нет такой формы", fmt.Sprintf("Форма отчётности «%s» не найдена.", r.PathValue("dataset")))
-		return
-	}
-	u, ok := s.cat.Hierarchy().Lookup(r.PathValue("orgunit"))
-	if !ok || !slices.ContainsFunc(s.reportingUnits(d.DS, u.Code), func(x *orgunit.Unit) bool { return x.Code == u.Code }) {
-		workMessage(w, r, p, http.StatusNotFound, "Нет такой организации", fmt.Sprintf("«%s» не отчитывается по форме «%s».", r.PathValue("orgunit"), d.DS.Name))
-		return
-	}
-	pe, err := parseDataSetPeriod(d.DS, r.PathValue("period"))
-	if err != nil {
-		workMessage(w, r, p, http.StatusBadRequest, "Неверный период", fmt.Sprintf("«%s» не является периодом формы «%s».", r.PathValue("period"), d.DS.Name))
-		return
-	}
 	a, err := workflow.ParseAction(r.PathValue("action"))
 	if err != nil || a == workflow.Save {
 		workMessage(w, r, p, http.StatusNotFound, "Нет такого действия", fmt.Sprintf("Действие «%s» неизвестно.", r.PathValue("action")))
 		return
 	}
-	if !s.auth().service().InScope(p, u.Code) {
-		s.log.Warn("workflow action outside scope refused", "login", p.Login, "scope", p.Scope, "unit", u.Code, "action", a)
-		workMessage(w, r, p, http.StatusForbidden, "Нет доступа", fmt.Sprintf("«%s» не входит в вашу область доступа.", u.Name))
+	// The same checks as the form's: the data set, a reporting unit of it
+	// in the caller's scope, a period of its type.
+	t, ok := s.entryTarget(w, r, p)
+	if !ok {
 		return
 	}
+	d, u, pe, cur := t.d, t.unit, t.pe, t.appr
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
 		workMessage(w, r, p, http.StatusBadRequest, "Не удалось прочитать форму", "Повторите действие.")
@@ -631,11 +618,6 @@ func (s *Server) workflowAction(w http.ResponseWriter, r *http.Request) {
 		q.Set("orgunit", root)
 	}
 	r.URL.RawQuery = q.Encode()
-	cur, err := s.cat.Store.Approval(ctx, d.DS.ID, u.Code, pe.String())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	if a == workflow.Submit {
 		// Submitting from the table checks the saved values as the form does.
 		vs, err := s.violations(ctx, d, u.Code, pe)
