@@ -123,24 +123,7 @@ func TestE2E(t *testing.T) {
 		return strings.TrimSpace(s)
 	}
 
-	// waitURL waits for a navigation started by a click or a submit.
-	waitURL := func(t *testing.T, part string) {
-		t.Helper()
-		var loc string
-		for range 100 {
-			var err error
-			if loc, err = chromedp.Run(ctx, chromedp.Location()); err != nil {
-				t.Fatal(err)
-			}
-			// The URL changes when the new document commits, before it is
-			// parsed: wait for it to finish loading too.
-			if strings.Contains(loc, part) && eval[string](ctx, t, "document.readyState") == "complete" {
-				return
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		t.Fatalf("URL %s does not contain %q", loc, part)
-	}
+	waitURL := func(t *testing.T, part string) { t.Helper(); waitForURL(ctx, t, part) }
 	firstRow := func(t *testing.T) string {
 		return eval[string](ctx, t, `document.querySelector('#league tbody tr[data-iso]').dataset.iso`)
 	}
@@ -349,6 +332,26 @@ func startBrowser(t *testing.T, timeout time.Duration) (context.Context, *browse
 		t.Fatalf("start chromium: %v", err)
 	}
 	return ctx, errs
+}
+
+// waitForURL waits for a navigation started by a click or a submit: the
+// location holds part and the new document has loaded.
+func waitForURL(ctx context.Context, t *testing.T, part string) {
+	t.Helper()
+	var loc string
+	for range 200 {
+		var err error
+		if loc, err = chromedp.Run(ctx, chromedp.Location()); err != nil {
+			t.Fatal(err)
+		}
+		// The URL changes when the new document commits, before it is
+		// parsed: wait for it to finish loading too.
+		if strings.Contains(loc, part) && eval[string](ctx, t, "document.readyState") == "complete" {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("URL %s does not contain %q", loc, part)
 }
 
 // settle polls f for up to five seconds until it returns want, and returns

@@ -51,21 +51,7 @@ func TestE2EWorkflow(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitURL := func(part string) {
-		t.Helper()
-		var loc string
-		for range 200 {
-			var err error
-			if loc, err = chromedp.Run(ctx, chromedp.Location()); err != nil {
-				t.Fatal(err)
-			}
-			if strings.Contains(loc, part) && eval[string](ctx, t, "document.readyState") == "complete" {
-				return
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		t.Fatalf("URL %s does not contain %q", loc, part)
-	}
+	waitURL := func(part string) { t.Helper(); waitForURL(ctx, t, part) }
 	do := func(actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, actions...); err != nil {
