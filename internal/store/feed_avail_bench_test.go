@@ -106,3 +106,49 @@ func BenchmarkFeedAvailability(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkFeedAvailabilityDB times FeedAvailability over an existing
+// database (CIFRA_BENCH_DB, e.g. the one bench/feed -mode dashboard
+// leaves), snapshot 2026-11-30T06:00Z: "mo" groups by МО and specialty,
+// "region" by region and specialty (through the hierarchy).
+//
+//	CIFRA_BENCH_DB=/tmp/dash100/dashboard.duckdb go test ./internal/store -run '^$' -bench FeedAvailabilityDB
+func BenchmarkFeedAvailabilityDB(b *testing.B) {
+	path := os.Getenv("CIFRA_BENCH_DB")
+	if path == "" {
+		b.Skip("CIFRA_BENCH_DB not set")
+	}
+	ctx := context.Background()
+	s, err := Open(ctx, path, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	h, err := s.Hierarchy(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	snap := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
+	if err := s.slotSummary(ctx, snap); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("mo", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.FeedAvailability(ctx, snap, h, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("region", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.FeedAvailability(ctx, snap, h, func(p slots.Post) string {
+				if r, ok := h.RegionOf(p.OrgUnit); ok {
+					return r.Code + "|" + p.Specialty
+				}
+				return "|" + p.Specialty
+			}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

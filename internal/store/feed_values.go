@@ -2,8 +2,9 @@ package store
 
 import (
 	"context"
-	"database/sql"
+	"database/sql/driver"
 	"fmt"
+	"io"
 	"slices"
 	"sort"
 	"time"
@@ -170,81 +171,109 @@ func (s *Store) FeedAvailability(ctx context.Context, snapshot time.Time, h *org
 		group = func(p slots.Post) string { return p.OrgUnit + "|" + p.Specialty }
 	}
 	in := feedInput(snapshot, h, group)
-	type zoneDay struct {
-		loc   *time.Location
-		today int
-	}
-	days := map[string]zoneDay{} // by МО
-	rows, err := s.db.QueryContext(ctx, `SELECT p.schedule, coalesce(sc.org_unit, ''), coalesce(sc.specialty, ''), coalesce(sc.active, true),
-			p.total, p.free, p.epgu, p.first_free, p.third_free, p.last_free
-		FROM feed_slot_posts p LEFT JOIN feed_schedules sc ON sc.id = p.schedule
-		WHERE p.snapshot = ?`, snapshot)
-	if err != nil {
-		return nil, fmt.Errorf("slot availability: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]*slots.Availability{}
-	orgs := map[string]map[string]bool{} // group → МО seen
-	for rows.Next() {
-		var p slots.Post
-		var total, free, epgu int64
-		var first, third, last sql.NullTime
-		if err := rows.Scan(&p.ID, &p.OrgUnit, &p.Specialty, &p.Active, &total, &free, &epgu, &first, &third, &last); err != nil {
-			return nil, fmt.Errorf("slot availability: %w", err)
-		}
-		g := group(p)
+	// The loop runs once a post (~250 k times over 100 M slots), so the
+	// rows come from the driver directly (no database/sql Scan with its
+	// reflection), timestamps as epoch microseconds (what the driver makes
+	// a time.Time of), converted by a goroutine of their own while this one
+	// groups them (group is only ever called from here, one post at a
+	// time), and per-МО and per-group state is reached with at most one map
+	// look-up a row each.
+	orgs := map[string]*availOrg{}
+	groups := map[string]*availGroup{}
+	var lastO *availOrg
+	var lastG string
+	var lastAc *availGroup
+	add := func(r *availRow) {
+		g := group(r.post)
 		if g == "" {
-			continue
+			return
 		}
-		a := out[g]
-		if a == nil {
-			a = &slots.Availability{}
-			out[g] = a
-			orgs[g] = map[string]bool{}
+		acc := lastAc
+		if acc == nil || g != lastG {
+			if acc = groups[g]; acc == nil {
+				acc = &availGroup{a: &slots.Availability{}, orgs: map[*availOrg]struct{}{}}
+				groups[g] = acc
+			}
+			lastG, lastAc = g, acc
 		}
-		orgs[g][p.OrgUnit] = true
-		zd, ok := days[p.OrgUnit]
-		if !ok {
-			zd.loc = in.Zone(p.OrgUnit)
-			zd.today = civilDay(snapshot, zd.loc)
-			days[p.OrgUnit] = zd
+		ou := r.post.OrgUnit
+		o := lastO
+		if o == nil || o.code != ou {
+			if o = orgs[ou]; o == nil {
+				o = &availOrg{code: ou, loc: in.Zone(ou)}
+				o.today = civilDay(snapshot, o.loc)
+				orgs[ou] = o
+			}
+			lastO = o
 		}
+		if o.seenBy != acc {
+			acc.orgs[o] = struct{}{}
+			o.seenBy = acc
+		}
+		a := acc.a
 		a.Posts++
-		if epgu > 0 {
+		if r.epgu > 0 {
 			a.PostsOpen++
 		}
-		a.Total += total
-		a.Free += free
-		a.EPGU += epgu
-		if first.Valid {
-			d := civilDay(first.Time, zd.loc) - zd.today
+		a.Total += r.total
+		a.Free += r.free
+		a.EPGU += r.epgu
+		if r.hasFirst {
+			d := o.day(r.first)
 			if !a.HasFree || d < a.NextFreeDays {
 				a.NextFreeDays = d
 			}
 			a.HasFree = true
-			if last.Valid {
-				a.HorizonDays = max(a.HorizonDays, civilDay(last.Time, zd.loc)-zd.today)
+			if r.hasLast {
+				a.HorizonDays = max(a.HorizonDays, o.day(r.last))
 			}
 		}
-		if third.Valid {
-			a.ThirdNext = append(a.ThirdNext, civilDay(third.Time, zd.loc)-zd.today)
+		if r.hasThird {
+			a.ThirdNext = append(a.ThirdNext, o.day(r.third))
 		} else {
 			a.PostsWithoutThird++
 		}
 	}
-	if err := rows.Err(); err != nil {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("slot availability: %w", err)
 	}
-	for g, a := range out {
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		q, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return fmt.Errorf("driver connection %T cannot query", dc)
+		}
+		rows, err := q.QueryContext(ctx, `SELECT p.schedule, coalesce(sc.org_unit, ''), coalesce(sc.specialty, ''), coalesce(sc.active, true),
+				p.total, p.free, p.epgu, epoch_us(p.first_free), epoch_us(p.third_free), epoch_us(p.last_free)
+			FROM feed_slot_posts p LEFT JOIN feed_schedules sc ON sc.id = p.schedule
+			WHERE p.snapshot = ?`, []driver.NamedValue{{Ordinal: 1, Value: snapshot}})
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		return readAvailRows(ctx, rows, func(batch []availRow) {
+			for i := range batch {
+				add(&batch[i])
+			}
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("slot availability: %w", err)
+	}
+	out := make(map[string]*slots.Availability, len(groups))
+	for g, acc := range groups {
+		a := acc.a
+		out[g] = a
 		if a.Total > 0 {
 			a.EPGUShare = float64(a.EPGU) / float64(a.Total)
 		}
 		if a.Posts > 0 {
 			a.PostsOpenShare = float64(a.PostsOpen) / float64(a.Posts)
 		}
-		for o := range orgs[g] {
-			if o != "" {
-				a.Population += in.Population(o)
+		for o := range acc.orgs {
+			if o.code != "" {
+				a.Population += in.Population(o.code)
 			}
 		}
 		if a.Population > 0 {
@@ -254,6 +283,139 @@ func (s *Store) FeedAvailability(ctx context.Context, snapshot time.Time, h *org
 		a.ThirdNextMedian = slots.MedianInts(a.ThirdNext)
 	}
 	return out, nil
+}
+
+// availOrg is an МО as FeedAvailability meets it: its zone, the snapshot's
+// calendar day there, and the group it was last counted in.
+type availOrg struct {
+	code   string
+	loc    *time.Location
+	today  int
+	seenBy *availGroup
+}
+
+// availGroup is a group's measures being summed and the МО seen in it.
+type availGroup struct {
+	a    *slots.Availability
+	orgs map[*availOrg]struct{}
+}
+
+// day is the calendar day, in the МО's zone, of a start in epoch
+// microseconds, counted from the snapshot's.
+func (o *availOrg) day(us int64) int {
+	return civilDay(time.UnixMicro(us), o.loc) - o.today
+}
+
+// availRow is a row of FeedAvailability's query: a post and its summary,
+// starts of free slots in epoch microseconds.
+type availRow struct {
+	post                        slots.Post
+	total, free, epgu           int64
+	first, third, last          int64
+	hasFirst, hasThird, hasLast bool
+}
+
+// availBatch is how many rows readAvailRows hands over at once.
+const availBatch = 1024
+
+// readAvailRows converts rows (FeedAvailability's columns) to availRow in
+// a goroutine of its own, handing them to fn in batches in this one, in
+// order; it returns when rows are exhausted, on the first error or when
+// ctx ends, the goroutine done with rows either way.
+func readAvailRows(ctx context.Context, rows driver.Rows, fn func([]availRow)) (err error) {
+	full := make(chan []availRow, 2)
+	spare := make(chan []availRow, 4)
+	stop := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(full)
+		row := make([]driver.Value, 10)
+		for {
+			if err := ctx.Err(); err != nil {
+				readErr = err
+				return
+			}
+			var b []availRow
+			select {
+			case b = <-spare:
+				b = b[:0]
+			default:
+				b = make([]availRow, 0, availBatch)
+			}
+			for len(b) < availBatch {
+				if err := rows.Next(row); err == io.EOF {
+					break
+				} else if err != nil {
+					readErr = err
+					return
+				}
+				var r availRow
+				if err := r.set(row); err != nil {
+					readErr = err
+					return
+				}
+				b = append(b, r)
+			}
+			if len(b) == 0 {
+				return
+			}
+			select {
+			case full <- b:
+			case <-stop:
+				return
+			}
+			if len(b) < availBatch {
+				return
+			}
+		}
+	}()
+	defer func() {
+		// Also when fn panics: the goroutine stops before rows close.
+		close(stop)
+		for range full {
+		}
+		if err == nil {
+			err = readErr
+		}
+	}()
+	for b := range full {
+		fn(b)
+		select {
+		case spare <- b:
+		default:
+		}
+	}
+	return nil
+}
+
+// set fills r from a driver row of FeedAvailability's query.
+func (r *availRow) set(row []driver.Value) error {
+	var ok [7]bool
+	r.post.ID, ok[0] = row[0].(string)
+	r.post.OrgUnit, ok[1] = row[1].(string)
+	r.post.Specialty, ok[2] = row[2].(string)
+	r.post.Active, ok[3] = row[3].(bool)
+	r.total, ok[4] = row[4].(int64)
+	r.free, ok[5] = row[5].(int64)
+	r.epgu, ok[6] = row[6].(int64)
+	if ok != [7]bool{true, true, true, true, true, true, true} {
+		return fmt.Errorf("unexpected row %v", row)
+	}
+	for i, dst := range [3]struct {
+		us  *int64
+		has *bool
+	}{{&r.first, &r.hasFirst}, {&r.third, &r.hasThird}, {&r.last, &r.hasLast}} {
+		v := row[7+i]
+		if v == nil {
+			continue
+		}
+		us, ok := v.(int64)
+		if !ok {
+			return fmt.Errorf("slot start %v (%T): want epoch microseconds", v, v)
+		}
+		*dst.us, *dst.has = us, true
+	}
+	return nil
 }
 
 // civilDay numbers the calendar day of t in loc, as slots.Compute does.
