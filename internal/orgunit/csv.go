@@ -68,12 +68,6 @@ func csvError(name string, err error) error {
 	return fmt.Errorf("%s: %w", name, err)
 }
 
-// line returns the line of the current record.
-func (c *csvRow) line() int {
-	line, _ := c.r.FieldPos(0)
-	return line
-}
-
 // fail records an error about column col unless one is already recorded.
 func (c *csvRow) fail(col, format string, a ...any) {
 	if c.err != nil {

@@ -35,14 +35,6 @@ func (n *Num) UnmarshalJSON(b []byte) error {
 // Valid reports whether n holds a number.
 func (n Num) Valid() bool { return !math.IsNaN(float64(n)) && !math.IsInf(float64(n), 0) }
 
-func nums(fs []float64) []Num {
-	out := make([]Num, len(fs))
-	for i, f := range fs {
-		out[i] = Num(f)
-	}
-	return out
-}
-
 func floats(ns []Num) []float64 {
 	out := make([]float64, len(ns))
 	for i, n := range ns {

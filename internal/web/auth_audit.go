@@ -75,11 +75,6 @@ type auditQuery struct {
 	form struct{ Unit, Actor, DataSet, Period, From, To, Kind string }
 }
 
-// filtered reports whether anything but the limit narrows the logs.
-func (q auditQuery) filtered() bool {
-	return q.unit != "" || q.actor != "" || q.dataSet != "" || q.period != "" || !q.from.IsZero() || !q.to.IsZero()
-}
-
 func (q auditQuery) actorIs(a string) bool { return q.actor == "" || strings.EqualFold(a, q.actor) }
 
 func (q auditQuery) inDates(t time.Time) bool {

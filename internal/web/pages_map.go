@@ -315,18 +315,6 @@ func unitSuffix(u string) string {
 	return "\u00a0" + u
 }
 
-// normalisedOf is the pipeline's normalised column of an indicator.
-func normalisedOf(res *rating.Result, id string) []float64 {
-	if ix := res.Index(); ix != nil {
-		for _, ir := range ix.Indicators {
-			if ir.ID == id {
-				return ir.Normalised
-			}
-		}
-	}
-	return nil
-}
-
 // valueRanks ranks units by an indicator's raw value in its direction
 // (1 = best; 0 = no value).
 func valueRanks(res *rating.Result, ii int) []int {
