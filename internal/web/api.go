@@ -93,6 +93,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // result loads the rating named by ?methodology= and ?period= (latest when
 // absent), writing a problem and returning nil on failure.
 func (s *Server) result(w http.ResponseWriter, r *http.Request) *rating.Result {
+	return s.resultWith(w, r, s.cat.Periods)
+}
+
+// resultWith is result with the latest period taken from periods.
+func (s *Server) resultWith(w http.ResponseWriter, r *http.Request, periods func(context.Context, string) ([]string, error)) *rating.Result {
 	id := r.URL.Query().Get("methodology")
 	if id == "" {
 		id = DefaultMethodology
@@ -103,7 +108,7 @@ func (s *Server) result(w http.ResponseWriter, r *http.Request) *rating.Result {
 	}
 	p := r.URL.Query().Get("period")
 	if p == "" {
-		ps, err := s.cat.Periods(r.Context(), id)
+		ps, err := periods(r.Context(), id)
 		if err != nil {
 			s.fail(w, r, err)
 			return nil

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -16,7 +15,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cifra-health/cifra/internal/catalog"
 	"github.com/cifra-health/cifra/internal/chart"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/period"
@@ -368,37 +366,7 @@ func (s *Server) cachedPeriods(ctx context.Context, id string) ([]string, error)
 
 // pageResult is s.result with the period list cached.
 func (s *Server) pageResult(w http.ResponseWriter, r *http.Request) *rating.Result {
-	id := r.URL.Query().Get("methodology")
-	if id == "" {
-		id = DefaultMethodology
-	}
-	if _, ok := s.cat.Methodology(id); !ok {
-		problem(w, r, http.StatusNotFound, fmt.Sprintf("unknown methodology %q", id))
-		return nil
-	}
-	p := r.URL.Query().Get("period")
-	if p == "" {
-		ps, err := s.cachedPeriods(r.Context(), id)
-		if err != nil {
-			s.fail(w, r, err)
-			return nil
-		}
-		if len(ps) == 0 {
-			problem(w, r, http.StatusNotFound, fmt.Sprintf("no computed results for %s", id))
-			return nil
-		}
-		p = ps[len(ps)-1]
-	}
-	res, err := s.cat.Result(r.Context(), id, p)
-	if errors.Is(err, catalog.ErrNoResult) {
-		problem(w, r, http.StatusNotFound, err.Error())
-		return nil
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return nil
-	}
-	return res
+	return s.resultWith(w, r, s.cachedPeriods)
 }
 
 // derived holds what pages compute from one result, so that each request

@@ -28,23 +28,34 @@ type regionView struct {
 	OrgsWord     string
 }
 
-// regionPage is the region card.
-func (s *Server) regionPage(w http.ResponseWriter, r *http.Request) {
+// regionCard is what the region pages start from: the rating, the region
+// and its scorecard, and the key the page is kept under. It answers the
+// request itself (returning false) on a bad request or a kept page.
+func (s *Server) regionCard(w http.ResponseWriter, r *http.Request) (*rating.Result, *orgunit.Unit, *ScorecardJSON, string, bool) {
 	res := s.pageResult(w, r)
 	if res == nil {
-		return
+		return nil, nil, nil, "", false
 	}
 	u, ui := s.regionOf(w, r, res)
 	if u == nil {
-		return
+		return nil, nil, nil, "", false
 	}
 	key := pageKey(r, res)
 	if servePage(w, key) {
-		return
+		return nil, nil, nil, "", false
 	}
 	sc, err := s.cachedScorecard(r.Context(), res, u, ui)
 	if err != nil {
 		s.fail(w, r, err)
+		return nil, nil, nil, "", false
+	}
+	return res, u, sc, key, true
+}
+
+// regionPage is the region card.
+func (s *Server) regionPage(w http.ResponseWriter, r *http.Request) {
+	res, u, sc, key, ok := s.regionCard(w, r)
+	if !ok {
 		return
 	}
 	v := regionView{Layout: s.pageLayout(r.Context(), u.Name, "rating", res), Unit: u, ISO: isoOf(u), In: u.In(), Card: sc, DistrictName: sc.Row.GroupName}
@@ -125,21 +136,8 @@ type explainView struct {
 // explainPage shows, for every indicator of a region, the chain raw values
 // → formula → indicator value → normalised → weight → contribution.
 func (s *Server) explainPage(w http.ResponseWriter, r *http.Request) {
-	res := s.pageResult(w, r)
-	if res == nil {
-		return
-	}
-	u, ui := s.regionOf(w, r, res)
-	if u == nil {
-		return
-	}
-	key := pageKey(r, res)
-	if servePage(w, key) {
-		return
-	}
-	sc, err := s.cachedScorecard(r.Context(), res, u, ui)
-	if err != nil {
-		s.fail(w, r, err)
+	res, u, sc, key, ok := s.regionCard(w, r)
+	if !ok {
 		return
 	}
 	v := explainView{Layout: s.pageLayout(r.Context(), "Расшифровка балла: "+u.Name, "rating", res), Unit: u, ISO: isoOf(u), In: u.In(), Root: sc.Explanation}
