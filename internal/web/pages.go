@@ -170,11 +170,15 @@ func (s *Server) pageLayout(ctx context.Context, title, active string, res *rati
 	if res == nil {
 		return l
 	}
-	note, err := s.acceptanceNote(ctx, res)
+	// Kept per workflow generation: every page of a period shares it, and
+	// only an approval step changes it.
+	v, err := storeCache.get(fmt.Sprintf("%p/accept/%s/%s/%d", s, res.Methodology, res.Period, workflowGen.Load()), time.Minute,
+		func() (any, error) { return s.acceptanceNote(ctx, res) })
 	if err != nil {
 		s.log.Warn("acceptance note", "methodology", res.Methodology, "period", res.Period, "err", err)
+		return l
 	}
-	l.Acceptance = note
+	l.Acceptance = v.(string)
 	return l
 }
 
