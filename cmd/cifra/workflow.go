@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/cifra-health/cifra/internal/method"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/period"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
 	"github.com/cifra-health/cifra/internal/workflow"
 )
@@ -133,11 +133,11 @@ func (t wfTarget) units(h *orgunit.Hierarchy, scope string) ([]*orgunit.Unit, er
 
 // wfNum writes a number with a decimal comma, as the UI does.
 func wfNum(x float64, prec int) string {
-	return strings.Replace(strconv.FormatFloat(x, 'f', prec, 64), ".", ",", 1)
+	return rufmt.Number(x, prec)
 }
 
 func wfDate(t time.Time) string {
-	return t.In(workflow.Moscow).Format("02.01.2006 15:04")
+	return rufmt.DateTime(t)
 }
 
 func wfJSON(g *globals, v any) error {
@@ -196,7 +196,7 @@ func newWorkflowStatusCmd(g *globals) *cobra.Command {
 				return wfJSON(g, map[string]any{"data_set": t.ds.ID, "period": t.p.String(), "due": due, "closed": closed, "units": rows})
 			}
 			fmt.Fprintf(g.stdout, "%s «%s», период %s; срок представления — до %s МСК включительно.\n",
-				t.ds.ID, t.ds.Name, t.p.Label(), due.Add(-time.Minute).In(workflow.Moscow).Format("02.01.2006 15:04"))
+				t.ds.ID, t.ds.Name, t.p.Label(), rufmt.DateTime(due.Add(-time.Minute)))
 			if closed {
 				fmt.Fprintln(g.stdout, "Период закрыт: данные заморожены.")
 			}
@@ -560,7 +560,7 @@ func printWorkflowCheck(g *globals, t wfTarget, res wfCheck) error {
 		}
 	}
 	fmt.Fprintf(w, "\nПолнота и своевременность: единиц %d, заполнено полностью %d, представлено в срок %d (срок — до %s МСК)\n",
-		len(res.Completeness), complete, onTime, res.Due.Add(-time.Minute).In(workflow.Moscow).Format("02.01.2006 15:04"))
+		len(res.Completeness), complete, onTime, rufmt.DateTime(res.Due.Add(-time.Minute)))
 	fmt.Fprintln(tw, "ЕДИНИЦА\tЗАПОЛНЕНО\tДОЛЯ\tСОСТОЯНИЕ\tСВОЕВРЕМЕННОСТЬ")
 	for _, u := range res.Completeness {
 		fmt.Fprintf(tw, "%s\t%d из %d\t%s%%\t%s\t%s\n", u.OrgUnit, u.Reported, u.Expected, wfNum(100*u.Share(), 0), u.State.Label(), u.Timeliness.Label())

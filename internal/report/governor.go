@@ -13,6 +13,7 @@ import (
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/period"
 	"github.com/cifra-health/cifra/internal/rating"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/stats"
 )
 
@@ -382,7 +383,7 @@ func indicatorName(res *rating.Result, id string) (name, unit string) {
 		if series != "population" {
 			per = "ед. «" + series + "»"
 		}
-		unit = "на " + RuNum(rating.Num(m.Pipeline.Denominate.Scale), 0) + " " + per
+		unit = "на " + rufmt.Number(m.Pipeline.Denominate.Scale, 0) + " " + per
 	}
 	return name, unit
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/cifra-health/cifra/internal/demo"
 	"github.com/cifra-health/cifra/internal/method"
 	"github.com/cifra-health/cifra/internal/rating"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
 )
 
@@ -217,17 +218,6 @@ func TestBuildGovernor(t *testing.T) {
 	}
 }
 
-func TestPlural(t *testing.T) {
-	for _, tc := range []struct {
-		n    int
-		want string
-	}{{1, "место"}, {2, "места"}, {4, "места"}, {5, "мест"}, {11, "мест"}, {12, "мест"}, {14, "мест"}, {21, "место"}, {22, "места"}, {25, "мест"}, {101, "место"}, {111, "мест"}, {0, "мест"}} {
-		if got := Plural(tc.n, "место", "места", "мест"); got != tc.want {
-			t.Errorf("Plural(%d) = %q, want %q", tc.n, got, tc.want)
-		}
-	}
-}
-
 func TestCleanText(t *testing.T) {
 	for in, want := range map[string]string{
 		"Тульская область": "Тульская область",
@@ -312,8 +302,8 @@ func TestGovernorPDF(t *testing.T) {
 				"версия " + res.Version,
 				"данные за 2020 год",
 				"Субъекты " + g.District.Gen,
-				RuNum(row.Score, 1), // "—" when not ranked
-				res.ComputedAt.Format("02.01.2006"),
+				rufmt.Number(float64(row.Score), 1), // "—" when not ranked
+				rufmt.Date(res.ComputedAt),
 			} {
 				if !strings.Contains(flat, want) {
 					t.Errorf("PDF text lacks %q", want)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/rating"
+	"github.com/cifra-health/cifra/internal/rufmt"
 )
 
 // Sheet names of the region workbook, in order.
@@ -172,7 +173,7 @@ func (x *xlsxDoc) about(g *Governor) error {
 		{"Версия методики", g.Version},
 		{"Период", g.PeriodLabel},
 		{"Предыдущий период", g.PrevPeriodLabel},
-		{"Дата расчёта", ruDate(g)},
+		{"Дата расчёта", rufmt.Date(g.ComputedAt)},
 		{"Место в России", rank},
 		{"Ранжировано субъектов", g.Of},
 		{"Место в федеральном округе", drank},

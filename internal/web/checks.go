@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cifra-health/cifra/internal/auth"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/workflow"
 )
 
@@ -101,10 +102,10 @@ func (s *Server) checksPage(w http.ResponseWriter, r *http.Request) {
 		for _, o := range workflow.Outliers(de, v.PeriodID, pts, &outlierBounds) {
 			score := fmtScore(o.Score)
 			if o.Method == workflow.MinMax {
-				score = "граница " + ruNumber(o.Score)
+				score = "граница " + rufmt.Number(o.Score, -1)
 			}
 			v.Outliers = append(v.Outliers, outlierView{Element: name, ElementID: de, Unit: names[o.OrgUnit], UnitCode: o.OrgUnit,
-				Value: ruNumber(o.Value), Method: o.Method.Label(), Score: score, Centre: ruNumber(round2(o.Centre)), FormURL: formURL(o.OrgUnit)})
+				Value: rufmt.Number(o.Value, -1), Method: o.Method.Label(), Score: score, Centre: rufmt.Number(round2(o.Centre), -1), FormURL: formURL(o.OrgUnit)})
 		}
 	}
 
@@ -119,10 +120,10 @@ func (s *Server) checksPage(w http.ResponseWriter, r *http.Request) {
 		states[u], submitted[u] = a.State, a.SubmittedAt
 	}
 	due := workflow.Due(d.DS, pe)
-	v.Due = ruDate(lastDay(due))
+	v.Due = rufmt.Date(lastDay(due))
 	for _, c := range workflow.Completeness(d.DS, codes, vals, states, submitted, due, workflowNow()) {
 		cv := checkCompleteness{Unit: names[c.OrgUnit], Code: c.OrgUnit, Reported: c.Reported, Expected: c.Expected, Share: c.Share(),
-			State: c.State, Timeliness: c.Timeliness, SubmittedAt: ruDate(submitted[c.OrgUnit]), FormURL: formURL(c.OrgUnit)}
+			State: c.State, Timeliness: c.Timeliness, SubmittedAt: rufmt.Date(submitted[c.OrgUnit]), FormURL: formURL(c.OrgUnit)}
 		v.Counts[string(c.Timeliness)]++
 		if c.Reported == c.Expected {
 			v.Complete++
@@ -136,7 +137,7 @@ func (s *Server) checksPage(w http.ResponseWriter, r *http.Request) {
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
 
-func fmtScore(x float64) string { return ruNumber(round2(x)) }
+func fmtScore(x float64) string { return rufmt.Number(round2(x), -1) }
 
 // timeT keeps the map types above short.
 type timeT = time.Time

@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/cifra-health/cifra/internal/report"
+	"github.com/cifra-health/cifra/internal/rufmt"
 )
 
 // chromiumPath finds the browser the end-to-end test drives.
@@ -194,8 +195,8 @@ func TestE2E(t *testing.T) {
 		load(t, "/?period=2020", "rating-2020")
 		rank := text(t, `tr[data-iso="RU-TUL"] td.rank`)
 		score := text(t, `tr[data-iso="RU-TUL"] td.score`)
-		if rank != fmt.Sprint(tula.Rank) || score != report.RuNum(tula.Score, 1) {
-			t.Errorf("Tula shown as rank %s score %s; API rank %d score %s", rank, score, tula.Rank, report.RuNum(tula.Score, 1))
+		if rank != fmt.Sprint(tula.Rank) || score != rufmt.Number(float64(tula.Score), 1) {
+			t.Errorf("Tula shown as rank %s score %s; API rank %d score %s", rank, score, tula.Rank, rufmt.Number(float64(tula.Score), 1))
 		}
 		if got := firstRow(t); got != api.Rows[0].ISOCode {
 			t.Errorf("first row %s, API leader %s", got, api.Rows[0].ISOCode)
@@ -256,7 +257,7 @@ func TestE2E(t *testing.T) {
 			t.Errorf("tile not focusable: active element %q", focused)
 		}
 		label := eval[string](ctx, t, `document.querySelector('a.tile[data-iso="RU-TUL"]').getAttribute('aria-label')`)
-		if want := fmt.Sprintf("%d место", tula.Rank); !strings.Contains(label, want) || !strings.Contains(label, report.RuNum(tula.Score, 1)) {
+		if want := fmt.Sprintf("%d место", tula.Rank); !strings.Contains(label, want) || !strings.Contains(label, rufmt.Number(float64(tula.Score), 1)) {
 			t.Errorf("tile label %q lacks rank %d or score", label, tula.Rank)
 		}
 		nodes, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSS(`a.tile[data-iso="RU-TUL"] rect`)))

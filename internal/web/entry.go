@@ -17,6 +17,7 @@ import (
 	"github.com/cifra-health/cifra/internal/datavalue"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/period"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
 	"github.com/cifra-health/cifra/internal/workflow"
 )
@@ -167,7 +168,7 @@ func (s *Server) violationViews(d dataSetRef, vs []workflow.Violation) []violati
 	out := make([]violationView, len(vs))
 	for i, v := range vs {
 		vv := violationView{ID: fmt.Sprintf("v-%d", i+1), Rule: v.Rule, Name: v.Name, OrgUnit: v.OrgUnit, Unit: v.OrgUnit,
-			Left: v.LeftText, Right: v.RightText, LeftV: ruNumber(v.Left), RightV: ruNumber(v.Right), Operator: operatorText(v.Operator),
+			Left: v.LeftText, Right: v.RightText, LeftV: rufmt.Number(v.Left, -1), RightV: rufmt.Number(v.Right, -1), Operator: operatorText(v.Operator),
 			FormURL: "/entry/" + url.PathEscape(d.DS.ID) + "/" + url.PathEscape(v.OrgUnit) + "/" + v.Period, PeriodID: v.Period, PLabel: periodLabel(v.Period)}
 		if u, ok := h.Get(v.OrgUnit); ok {
 			vv.Unit = u.Name
@@ -265,7 +266,7 @@ func readOnlyReason(p *auth.Principal, t *entryTarget) string {
 	case t.closed != nil:
 		s := "Период закрыт"
 		if !t.closed.ClosedAt.IsZero() {
-			s += " " + ruDate(t.closed.ClosedAt)
+			s += " " + rufmt.Date(t.closed.ClosedAt)
 		}
 		if t.closed.Actor != "" {
 			s += " (" + t.closed.Actor + ")"
@@ -276,11 +277,11 @@ func readOnlyReason(p *auth.Principal, t *entryTarget) string {
 		return s + ". Данные и рассчитанный рейтинг заморожены."
 	case t.appr.State == workflow.Accepted:
 		return fmt.Sprintf("Данные приняты %s (%s) и заблокированы. Разблокировать их может федеральный пользователь с письменным обоснованием.",
-			ruDate(t.appr.ChangedAt), t.appr.Actor)
+			rufmt.Date(t.appr.ChangedAt), t.appr.Actor)
 	case t.appr.State == workflow.Submitted:
-		return fmt.Sprintf("Данные отправлены %s и ожидают утверждения регионом. Изменить их можно после возврата на доработку.", ruDate(t.appr.SubmittedAt))
+		return fmt.Sprintf("Данные отправлены %s и ожидают утверждения регионом. Изменить их можно после возврата на доработку.", rufmt.Date(t.appr.SubmittedAt))
 	case t.appr.State == workflow.Approved:
-		return fmt.Sprintf("Данные утверждены регионом %s и ожидают приёмки. Изменить их можно после возврата на доработку.", ruDate(t.appr.ChangedAt))
+		return fmt.Sprintf("Данные утверждены регионом %s и ожидают приёмки. Изменить их можно после возврата на доработку.", rufmt.Date(t.appr.ChangedAt))
 	case !p.Can(auth.WriteData):
 		return "Ваша роль позволяет только просматривать данные."
 	}
@@ -309,7 +310,7 @@ func (s *Server) buildEntry(ctx context.Context, p *auth.Principal, t *entryTarg
 	v.Editable = v.ReadOnly == ""
 	v.CanSubmit = v.Editable && p.Can(auth.Submit)
 	if t.appr.Reason != "" && t.appr.State.Editable() {
-		v.Returned = fmt.Sprintf("Данные возвращены %s (%s): %s", ruDate(t.appr.ChangedAt), t.appr.Actor, t.appr.Reason)
+		v.Returned = fmt.Sprintf("Данные возвращены %s (%s): %s", rufmt.Date(t.appr.ChangedAt), t.appr.Actor, t.appr.Reason)
 	}
 	vs := workflow.Validate(t.d.rules(), v.PeriodID, map[string]workflow.Values{t.unit.Code: cur[t.unit.Code]})
 	v.Violations = s.violationViews(t.d, vs)
@@ -317,14 +318,14 @@ func (s *Server) buildEntry(ctx context.Context, p *auth.Principal, t *entryTarg
 		name, unit := t.d.element(de)
 		row := entryRow{ID: de, Name: name, Unit: unit, Error: fieldErr[de]}
 		if x, ok := cur[t.unit.Code][de]; ok {
-			row.Input = ruNumber(x)
+			row.Input = rufmt.Number(x, -1)
 		}
 		row.Comment = comments[t.unit.Code][de]
 		if tv, ok := typed[de]; ok {
 			row.Input, row.Comment = tv[0], tv[1]
 		}
 		if x, ok := prev[t.unit.Code][de]; ok {
-			row.Prev = ruNumber(round2(x)) // for comparison; the field keeps every digit
+			row.Prev = rufmt.Number(round2(x), -1) // for comparison; the field keeps every digit
 		}
 		for i, viol := range vs {
 			if slices.Contains(viol.DataElements, de) {
@@ -468,7 +469,7 @@ func (s *Server) entrySave(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(fieldErr) > 0 {
 		render(http.StatusUnprocessableEntity, typed, fieldErr, fmt.Sprintf("Ничего не сохранено: исправьте %s.",
-			Plural(len(fieldErr), "поле", "поля", "полей")))
+			rufmt.Count(len(fieldErr), "поле", "поля", "полей")))
 		return
 	}
 	if len(vals) > 0 || t.appr.State == workflow.Draft {

@@ -11,6 +11,7 @@ import (
 	"github.com/cifra-health/cifra/internal/method"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/period"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
 )
 
@@ -278,6 +279,6 @@ func (s *Server) completenessPage(w http.ResponseWriter, r *http.Request) {
 		sort.SliceStable(v.Orgs, func(i, j int) bool { return v.Orgs[i].Share < v.Orgs[j].Share })
 		v.Title = "Полнота данных: " + u.Name
 	}
-	v.Complete = Plural(v.C.RegionsFull, "регион", "региона", "регионов")
+	v.Complete = rufmt.Count(v.C.RegionsFull, "регион", "региона", "регионов")
 	s.renderCached(w, r, key, "completeness", v)
 }

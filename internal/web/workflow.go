@@ -17,6 +17,7 @@ import (
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/period"
 	"github.com/cifra-health/cifra/internal/rating"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
 	"github.com/cifra-health/cifra/internal/workflow"
 )
@@ -164,7 +165,7 @@ func parseDataSetPeriod(ds *method.DataSet, id string) (period.Period, error) {
 // current one and the four before it, newest first, then older periods
 // that hold data.
 func (s *Server) recentPeriods(ctx context.Context, ds *method.DataSet) ([]period.Period, error) {
-	cur := period.Of(workflowNow().In(workflow.Moscow), ds.PeriodType)
+	cur := period.Of(workflowNow().In(rufmt.Moscow()), ds.PeriodType)
 	out := []period.Period{cur}
 	for p := cur.Prev(); len(out) < 5; p = p.Prev() {
 		out = append(out, p)
@@ -184,7 +185,7 @@ func (s *Server) recentPeriods(ctx context.Context, ds *method.DataSet) ([]perio
 // defaultPeriod is the latest period whose deadline has come: the one
 // being reported now.
 func defaultPeriod(ds *method.DataSet) period.Period {
-	return period.Of(workflowNow().In(workflow.Moscow), ds.PeriodType).Prev()
+	return period.Of(workflowNow().In(rufmt.Moscow()), ds.PeriodType).Prev()
 }
 
 // unitValues reads the data set's values of the units for exactly period p
@@ -528,7 +529,7 @@ func (s *Server) history(ctx context.Context, p *auth.Principal, f store.Approva
 		if len(out) == limit {
 			break
 		}
-		row := historyRow{When: e.At.In(workflow.Moscow).Format("02.01.2006 15:04"), DataSet: e.DataSet, OrgUnit: e.OrgUnit, Period: e.Period, Action: e.Action.Label(),
+		row := historyRow{When: rufmt.DateTime(e.At), DataSet: e.DataSet, OrgUnit: e.OrgUnit, Period: e.Period, Action: e.Action.Label(),
 			From: e.From.Label(), To: e.To.Label(), Actor: e.Actor, Reason: e.Reason}
 		if e.OrgUnit != "" {
 			if !h.IsDescendant(e.OrgUnit, root) || !s.auth().service().InScope(p, e.OrgUnit) {
