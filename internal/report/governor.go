@@ -287,7 +287,7 @@ func (g *Governor) criteria(res *rating.Result, row rating.Row) {
 		g.Criteria = append(g.Criteria, GovernorCriterion{
 			ID: n.ID, Name: n.Name, Weight: n.Weight, Score: row.Scores[n.ID],
 			NationalMedian: rating.Num(stats.Median(all)), DistrictMedian: rating.Num(stats.Median(district)),
-			Rank: competitionRank(all, float64(row.Scores[n.ID])),
+			Rank: stats.RankOf(all, float64(row.Scores[n.ID])),
 		})
 	}
 	// Node weights are nominal; the report shows shares of the index.
@@ -337,7 +337,7 @@ func (g *Governor) strengthsWeaknesses(res *rating.Result, ui int) {
 		name, unit := indicatorName(res, ir.ID)
 		pos = append(pos, GovernorIndicator{ID: ir.ID, Name: name, Unit: unit,
 			Value: rating.Num(ir.Denominated[ui]), NationalMedian: rating.Num(stats.Median(vals)),
-			Normalised: rating.Num(ir.Normalised[ui]), Rank: competitionRank(norm, ir.Normalised[ui]), Of: len(norm)})
+			Normalised: rating.Num(ir.Normalised[ui]), Rank: stats.RankOf(norm, ir.Normalised[ui]), Of: len(norm)})
 	}
 	// Relative rank makes indicators with different numbers of reporting
 	// regions comparable; the normalised value breaks ties.
@@ -399,19 +399,4 @@ func (g *Governor) levers(res *rating.Result, levers []index.Lever) {
 		gl.Name, gl.Unit = indicatorName(res, l.Indicator)
 		g.Levers = append(g.Levers, gl)
 	}
-}
-
-// competitionRank is the rank of v among xs, 1 = highest, ties share the
-// better rank; 0 when v is missing.
-func competitionRank(xs []float64, v float64) int {
-	if math.IsNaN(v) {
-		return 0
-	}
-	r := 1
-	for _, x := range xs {
-		if x > v+1e-9 {
-			r++
-		}
-	}
-	return r
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/rating"
 	"github.com/cifra-health/cifra/internal/rufmt"
+	"github.com/cifra-health/cifra/internal/stats"
 )
 
 // Sheet names of the region workbook, in order.
@@ -276,7 +277,7 @@ func (x *xlsxDoc) indicators(res *rating.Result, ui int) error {
 			}
 			rank := any("")
 			if !imputed(ir, ui) {
-				rank = blankZero(competitionRank(norm, ir.Normalised[ui]))
+				rank = blankZero(stats.RankOf(norm, ir.Normalised[ui]))
 			}
 			done := "нет"
 			if imputed(ir, ui) {

@@ -13,6 +13,7 @@ import (
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/rating"
 	"github.com/cifra-health/cifra/internal/rufmt"
+	"github.com/cifra-health/cifra/internal/stats"
 	"github.com/cifra-health/cifra/internal/tilemap"
 )
 
@@ -315,24 +316,18 @@ func unitSuffix(u string) string {
 }
 
 // valueRanks ranks units by an indicator's raw value in its direction
-// (1 = best; 0 = no value).
+// (1 = best; 0 = no value), by the system's one rule (stats.Ranks).
 func valueRanks(res *rating.Result, ii int) []int {
-	vals := res.Values[ii]
 	lower := res.Indicators[ii].Direction == "lower"
-	out := make([]int, len(vals))
-	for i, v := range vals {
-		if !v.Valid() {
-			continue
-		}
-		out[i] = 1
-		for _, x := range vals {
-			if !x.Valid() {
-				continue
-			}
-			if (!lower && x > v) || (lower && x < v) {
-				out[i]++
+	vals := make([]float64, len(res.Values[ii]))
+	for i, v := range res.Values[ii] {
+		vals[i] = math.NaN()
+		if v.Valid() {
+			vals[i] = float64(v)
+			if lower {
+				vals[i] = -vals[i]
 			}
 		}
 	}
-	return out
+	return stats.Ranks(vals)
 }
