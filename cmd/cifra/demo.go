@@ -55,13 +55,13 @@ database with real data is never overwritten without --force.`,
 				}
 			}
 			fmt.Fprintf(g.stdout, "Демонстрационная база %s построена за %s (данные синтетические).\n", g.db, time.Since(start).Round(time.Millisecond))
-			if err := printDemoAccounts(ctx, g, c, "http://"+addr); err != nil {
+			if err := printDemoAccounts(ctx, g, c, st, "http://"+addr); err != nil {
 				return fmt.Errorf("demo accounts: %w", err)
 			}
 			if noServe {
 				return nil
 			}
-			return serve(ctx, g, c, addr)
+			return serve(ctx, g, c, st, addr)
 		},
 	}
 	cmd.Flags().BoolVar(&noServe, "no-serve", false, "build the database and exit")

@@ -1,14 +1,12 @@
 package report
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
 	"sort"
 	"time"
 
-	"github.com/cifra-health/cifra/internal/catalog"
 	"github.com/cifra-health/cifra/internal/index"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/period"
@@ -133,27 +131,6 @@ const (
 	governorTop    = 3
 	governorLevers = 3
 )
-
-// BuildGovernor assembles the governor's report of a region (ISO code,
-// ОКАТО or name) for a methodology and period from the catalog. An empty
-// period means the latest computed one.
-func BuildGovernor(ctx context.Context, cat *catalog.Catalog, methodology, periodID, region string) (*Governor, error) {
-	if periodID == "" {
-		ps, err := cat.Periods(ctx, methodology)
-		if err != nil {
-			return nil, fmt.Errorf("governor report: periods of %s: %w", methodology, err)
-		}
-		if len(ps) == 0 {
-			return nil, fmt.Errorf("governor report: %s: %w", methodology, catalog.ErrNoResult)
-		}
-		periodID = ps[len(ps)-1]
-	}
-	res, err := cat.Result(ctx, methodology, periodID)
-	if err != nil {
-		return nil, fmt.Errorf("governor report: %w", err)
-	}
-	return NewGovernor(res, cat.Hierarchy(), region)
-}
 
 // ErrNotRated means the region is not a unit of the result.
 var ErrNotRated = errors.New("region is not rated")

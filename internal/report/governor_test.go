@@ -26,16 +26,17 @@ import (
 const testMethodology = "health-digital-maturity"
 
 var (
-	demoOnce sync.Once
-	demoCat  *catalog.Catalog
-	demoDir  string
-	demoErr  error
+	demoOnce  sync.Once
+	demoCat   *catalog.Catalog
+	demoStore *store.Store
+	demoDir   string
+	demoErr   error
 )
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if demoCat != nil {
-		demoCat.Store.Close()
+	if demoStore != nil {
+		demoStore.Close()
 	}
 	if demoDir != "" {
 		os.RemoveAll(demoDir)
@@ -92,12 +93,32 @@ func demoCatalog(tb testing.TB) *catalog.Catalog {
 				return
 			}
 		}
-		demoCat = c
+		demoCat, demoStore = c, st
 	})
 	if demoErr != nil {
 		tb.Fatalf("demo database: %v", demoErr)
 	}
 	return demoCat
+}
+
+// buildGovernor is the report of a region for a methodology and period
+// (the latest when ""), read from the catalog as the CLI and the web do.
+func buildGovernor(ctx context.Context, c *catalog.Catalog, methodology, periodID, region string) (*Governor, error) {
+	if periodID == "" {
+		ps, err := c.Periods(ctx, methodology)
+		if err != nil {
+			return nil, err
+		}
+		if len(ps) == 0 {
+			return nil, catalog.ErrNoResult
+		}
+		periodID = ps[len(ps)-1]
+	}
+	res, err := c.Result(ctx, methodology, periodID)
+	if err != nil {
+		return nil, err
+	}
+	return NewGovernor(res, c.Hierarchy(), region)
 }
 
 // rowOf finds a region's row independently of the report code.
@@ -119,7 +140,7 @@ func TestBuildGovernor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := BuildGovernor(ctx, c, testMethodology, "2020", "RU-TUL")
+	g, err := buildGovernor(ctx, c, testMethodology, "2020", "RU-TUL")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,17 +224,17 @@ func TestBuildGovernor(t *testing.T) {
 	}
 
 	// The web layer maps these to 404.
-	if _, err := BuildGovernor(ctx, c, testMethodology, "2020", "RU-XXX"); !errors.Is(err, ErrNotRated) {
+	if _, err := buildGovernor(ctx, c, testMethodology, "2020", "RU-XXX"); !errors.Is(err, ErrNotRated) {
 		t.Errorf("unknown region: %v", err)
 	}
-	if _, err := BuildGovernor(ctx, c, testMethodology, "1999", "RU-TUL"); !errors.Is(err, catalog.ErrNoResult) {
+	if _, err := buildGovernor(ctx, c, testMethodology, "1999", "RU-TUL"); !errors.Is(err, catalog.ErrNoResult) {
 		t.Errorf("missing period: %v", err)
 	}
 	if got := g.FileName(); got != "governor-RU-TUL-2020.pdf" {
 		t.Errorf("file name %q", got)
 	}
 	// By name and by the latest period.
-	if g2, err := BuildGovernor(ctx, c, testMethodology, "", "Тульская область"); err != nil || g2.Region.Code != "RU-TUL" {
+	if g2, err := buildGovernor(ctx, c, testMethodology, "", "Тульская область"); err != nil || g2.Region.Code != "RU-TUL" {
 		t.Errorf("by name, latest period: %v %v", g2, err)
 	}
 }
@@ -360,7 +381,7 @@ func TestGovernorAllRegionsFit(t *testing.T) {
 			}
 		}
 	}
-	g, err := BuildGovernor(ctx, c, testMethodology, "2020", "RU-TUL")
+	g, err := buildGovernor(ctx, c, testMethodology, "2020", "RU-TUL")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -264,7 +264,7 @@ func (s *Server) methodology(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	walk(m.Tree, "", 0)
-	vs, err := s.cat.Store.MethodologyVersions(r.Context(), m.ID)
+	vs, err := s.cat.MethodologyVersions(r.Context(), m.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return

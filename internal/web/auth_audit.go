@@ -210,7 +210,7 @@ func (s *Server) valueAudit(r *http.Request, p *auth.Principal, q auditQuery) ([
 	if (q.unit == "" && !national) || (q.unit != "" && exact == "") || q.actor != "" || q.dataSet != "" || q.period != "" || !q.from.IsZero() || !q.to.IsZero() {
 		fetch = auditWindow
 	}
-	all, err := s.cat.Store.Audit(r.Context(), exact, fetch)
+	all, err := s.cat.ValueAudit(r.Context(), exact, fetch)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +236,7 @@ func (s *Server) approvalAudit(r *http.Request, p *auth.Principal, q auditQuery)
 	if !national || q.unit != "" || q.actor != "" || !q.from.IsZero() || !q.to.IsZero() {
 		f.Limit = auditWindow
 	}
-	evs, err := s.cat.Store.ApprovalHistory(r.Context(), f)
+	evs, err := s.cat.ApprovalHistory(r.Context(), f)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +256,7 @@ func (s *Server) approvalAudit(r *http.Request, p *auth.Principal, q auditQuery)
 // methodologyAudit lists stored methodology versions, newest load first.
 // They concern every unit, so unit, data set and period do not filter them.
 func (s *Server) methodologyAudit(r *http.Request, q auditQuery) ([]store.MethodologyVersion, error) {
-	all, err := s.cat.Store.MethodologyVersions(r.Context(), "")
+	all, err := s.cat.MethodologyVersions(r.Context(), "")
 	if err != nil {
 		return nil, err
 	}

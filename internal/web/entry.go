@@ -98,7 +98,7 @@ func (s *Server) entryList(w http.ResponseWriter, r *http.Request) {
 		}
 		g := entryGroup{DS: d.DS.ID, Name: d.DS.Name}
 		for _, pe := range ps {
-			approvals, err := s.cat.Store.Approvals(ctx, d.DS.ID, pe.String())
+			approvals, err := s.cat.Approvals(ctx, d.DS.ID, pe.String())
 			if err != nil {
 				s.fail(w, r, err)
 				return
@@ -246,14 +246,14 @@ func (s *Server) entryTarget(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		return nil, false
 	}
 	t := &entryTarget{d: d, unit: u, pe: pe}
-	if t.appr, err = s.cat.Store.Approval(ctx, d.DS.ID, u.Code, pe.String()); err != nil {
+	if t.appr, err = s.cat.Approval(ctx, d.DS.ID, u.Code, pe.String()); err != nil {
 		s.fail(w, r, err)
 		return nil, false
 	}
 	if t.appr.State == "" {
 		t.appr.State = workflow.Open
 	}
-	if t.closed, err = s.closedPeriod(ctx, pe.String()); err != nil {
+	if t.closed, err = s.cat.ClosedPeriod(ctx, pe.String()); err != nil {
 		s.fail(w, r, err)
 		return nil, false
 	}
@@ -475,7 +475,7 @@ func (s *Server) entrySave(w http.ResponseWriter, r *http.Request) {
 	if len(vals) > 0 || t.appr.State == workflow.Draft {
 		// The state first: if it refuses (locked meanwhile, closed), no
 		// value is written.
-		if _, err := s.cat.Store.Transition(ctx, t.d.DS, t.unit.Code, t.pe.String(), workflow.Save, p.Login, p.Role, ""); err != nil {
+		if _, err := s.cat.Transition(ctx, t.d.DS, t.unit.Code, t.pe.String(), workflow.Save, p.Login, p.Role, ""); err != nil {
 			status, text := workflowError(err, workflow.Save, t.appr.State)
 			if status == 0 {
 				s.fail(w, r, err)
@@ -484,7 +484,7 @@ func (s *Server) entrySave(w http.ResponseWriter, r *http.Request) {
 			render(status, typed, nil, "Изменения не сохранены. "+text)
 			return
 		}
-		if _, err := s.cat.Store.ImportValues(ctx, vals, store.ImportOptions{Actor: p.Login, Source: "form", Format: "form"}); err != nil {
+		if _, err := s.cat.ImportValues(ctx, vals, store.ImportOptions{Actor: p.Login, Source: "form", Format: "form"}); err != nil {
 			if errors.Is(err, store.ErrLocked) {
 				render(http.StatusConflict, typed, nil, "Изменения не сохранены: данные приняты и заблокированы.")
 				return
@@ -506,7 +506,7 @@ func (s *Server) entrySave(w http.ResponseWriter, r *http.Request) {
 			render(http.StatusUnprocessableEntity, nil, nil, fmt.Sprintf("Черновик сохранён, но не отправлен: нарушены правила контроля (%d). Исправьте значения и отправьте снова.", len(vs)))
 			return
 		}
-		if _, err := s.cat.Store.Transition(ctx, t.d.DS, t.unit.Code, t.pe.String(), workflow.Submit, p.Login, p.Role, ""); err != nil {
+		if _, err := s.cat.Transition(ctx, t.d.DS, t.unit.Code, t.pe.String(), workflow.Submit, p.Login, p.Role, ""); err != nil {
 			status, text := workflowError(err, workflow.Submit, t.appr.State)
 			if status == 0 {
 				s.fail(w, r, err)
@@ -515,7 +515,6 @@ func (s *Server) entrySave(w http.ResponseWriter, r *http.Request) {
 			render(status, nil, nil, "Черновик сохранён, но не отправлен. "+text)
 			return
 		}
-		workflowGen.Add(1)
 		http.Redirect(w, r, back+"?done=submit", http.StatusSeeOther)
 		return
 	}

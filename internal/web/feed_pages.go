@@ -93,18 +93,14 @@ var feedCache = struct {
 }{m: map[string]any{}}
 
 func (s *Server) feedCached(ctx context.Context, what string, build func() (any, error)) (any, error) {
-	v, err := s.cat.Store.FeedVersion(ctx)
-	if err != nil {
-		return nil, err
-	}
-	key := v + "|" + what
+	key := fmt.Sprintf("%p|%d|%s", s, s.cat.Generation(), what)
 	feedCache.Lock()
 	got, ok := feedCache.m[key]
 	feedCache.Unlock()
 	if ok {
 		return got, nil
 	}
-	got, err = build()
+	got, err := build()
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +140,7 @@ func (s *Server) WarmFeed(ctx context.Context) {
 
 // latestSnapshot is the newest slot snapshot, zero when none is stored.
 func (s *Server) latestSnapshot(ctx context.Context) (time.Time, error) {
-	snaps, err := s.cat.Store.FeedSnapshots(ctx)
+	snaps, err := s.cat.FeedSnapshots(ctx)
 	if err != nil || len(snaps) == 0 {
 		return time.Time{}, err
 	}
@@ -186,7 +182,7 @@ func regionPath(h *orgunit.Hierarchy, all *pathData, region *orgunit.Unit) *path
 // alerts are all cut from it.
 func (s *Server) moAvailability(ctx context.Context, at time.Time) (map[string]*slots.Availability, error) {
 	v, err := s.feedCached(ctx, "avail|"+at.UTC().Format(time.RFC3339), func() (any, error) {
-		av, err := s.cat.Store.FeedAvailability(ctx, at, s.cat.Hierarchy(), nil)
+		av, err := s.cat.FeedAvailability(ctx, at, nil)
 		if err != nil {
 			return nil, fmt.Errorf("slot availability at %s: %w", at.Format(time.RFC3339), err)
 		}
@@ -201,7 +197,7 @@ func (s *Server) moAvailability(ctx context.Context, at time.Time) (map[string]*
 // feedLayout is the layout of the feed pages, which belong to no rating.
 func (s *Server) feedLayout(ctx context.Context, title, active string) Layout {
 	l := Layout{Title: title, Active: active}
-	if s.cat.Store.FeedSynthetic(ctx) {
+	if s.cat.FeedSynthetic(ctx) {
 		l.Synthetic, l.Note = true, report.SyntheticNote
 	}
 	return l
@@ -803,7 +799,7 @@ func (s *Server) lostXLSX(w http.ResponseWriter, r *http.Request) {
 	h := s.cat.Hierarchy()
 	list := lostList(h, all, days, kind, unit)
 	sheet := report.LostSheet{Unit: unit, UnitName: unitName(h, unit), AsOf: all.AsOf, GraceDays: days, Kind: string(kind),
-		KindName: lostNames[kind], Synthetic: s.cat.Store.FeedSynthetic(ctx)}
+		KindName: lostNames[kind], Synthetic: s.cat.FeedSynthetic(ctx)}
 	for _, l := range list {
 		sheet.Rows = append(sheet.Rows, report.LostRow{Kind: lostNames[l.Kind], Case: l.Case, Region: l.Region, RegionName: unitName(h, l.Region),
 			OrgUnit: l.OrgUnit, OrgUnitName: l.OrgUnitName, Specialty: specialtyName(l.Specialty), Patient: l.Patient, Since: l.Since,

@@ -142,7 +142,7 @@ func (s *Server) pageLayout(ctx context.Context, title, active string, res *rati
 	}
 	// Kept per workflow generation: every page of a period shares it, and
 	// only an approval step changes it.
-	v, err := storeCache.get(fmt.Sprintf("%p/accept/%s/%s/%d", s, res.Methodology, res.Period, workflowGen.Load()), time.Minute,
+	v, err := storeCache.get(fmt.Sprintf("%p/accept/%s/%s/%d", s, res.Methodology, res.Period, s.cat.Generation()), time.Minute,
 		func() (any, error) { return s.acceptanceNote(ctx, res) })
 	if err != nil {
 		s.log.Warn("acceptance note", "methodology", res.Methodology, "period", res.Period, "err", err)
@@ -187,9 +187,9 @@ func writePage(w http.ResponseWriter, body []byte) {
 // pageKey names a rendered page: the objects it was built from (their
 // addresses change whenever the data are recomputed or reloaded) and the
 // request's path and canonical query.
-func pageKey(r *http.Request, from ...any) string {
+func (s *Server) pageKey(r *http.Request, from ...any) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "w%d|", workflowGen.Load())
+	fmt.Fprintf(&b, "w%d|", s.cat.Generation())
 	for _, f := range from {
 		fmt.Fprintf(&b, "%p|", f)
 	}

@@ -181,7 +181,7 @@ func (s *Server) mapPage(w http.ResponseWriter, r *http.Request) {
 	if res == nil {
 		return
 	}
-	key := pageKey(r, res)
+	key := s.pageKey(r, res)
 	if servePage(w, key) {
 		return
 	}

@@ -39,7 +39,7 @@ func (s *Server) regionCard(w http.ResponseWriter, r *http.Request) (*rating.Res
 	if u == nil {
 		return nil, nil, nil, "", false
 	}
-	key := pageKey(r, res)
+	key := s.pageKey(r, res)
 	if servePage(w, key) {
 		return nil, nil, nil, "", false
 	}
