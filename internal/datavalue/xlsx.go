@@ -31,7 +31,7 @@ const (
 )
 
 // ErrXLSXTooLarge marks a workbook refused by the bounds above.
-var ErrXLSXTooLarge = errors.New("XLSX workbook exceeds a size limit")
+var ErrXLSXTooLarge = errors.New("книга XLSX превышает предел размера")
 
 // checkXLSXSize refuses a workbook whose parts unzip to more than
 // XLSXMaxUnzipped bytes. The sizes come from the zip directory; archive/zip
