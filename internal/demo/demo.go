@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/cifra-health/cifra/internal/datavalue"
 	"github.com/cifra-health/cifra/internal/index"
@@ -22,7 +23,11 @@ import (
 // Options control the size and shape of the demo.
 type Options struct {
 	Seed uint64
-	// Quarters to generate, oldest first (default 2019Q1..2020Q4).
+	// AsOf is the day the demo is built for: its quarters are those of
+	// TimelineAt(AsOf) unless From and To are set. One of the two is
+	// required, so that no demo silently ends in a fixed year.
+	AsOf time.Time
+	// Quarters to generate, oldest first.
 	From, To string
 	// PeoplePerMO sets how many medical organisations a region gets: one
 	// per this many residents, at least 3 (default 60,000).
@@ -32,12 +37,18 @@ type Options struct {
 	MissingShare float64
 }
 
-func (o *Options) defaults() {
-	if o.From == "" {
-		o.From = "2019Q1"
-	}
-	if o.To == "" {
-		o.To = "2020Q4"
+func (o *Options) defaults() error {
+	if o.From == "" || o.To == "" {
+		if o.AsOf.IsZero() {
+			return fmt.Errorf("demo: no as-of date and no quarters (From, To)")
+		}
+		tl := TimelineAt(o.AsOf)
+		if o.From == "" {
+			o.From = tl.From.String()
+		}
+		if o.To == "" {
+			o.To = tl.To.String()
+		}
 	}
 	if o.PeoplePerMO == 0 {
 		o.PeoplePerMO = 60000
@@ -45,6 +56,7 @@ func (o *Options) defaults() {
 	if o.MissingShare == 0 {
 		o.MissingShare = 0.03
 	}
+	return nil
 }
 
 // Data is a generated demo.
@@ -78,7 +90,9 @@ var (
 // Generate makes a demo for the given methodologies over the reference
 // hierarchy. The same options give the same data.
 func Generate(h *orgunit.Hierarchy, ms []*method.Methodology, opt Options) (*Data, error) {
-	opt.defaults()
+	if err := opt.defaults(); err != nil {
+		return nil, err
+	}
 	from, err := period.Parse(opt.From)
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
@@ -95,7 +109,7 @@ func Generate(h *orgunit.Hierarchy, ms []*method.Methodology, opt Options) (*Dat
 	if err != nil {
 		return nil, err
 	}
-	g := &gen{rng: rand.New(rand.NewPCG(opt.Seed, 0x63696672)), opt: opt, h: h}
+	g := &gen{rng: rand.New(rand.NewPCG(opt.Seed, 0x63696672)), opt: opt, h: h, baseYear: from.Year()}
 	g.latent(h)
 	d := &Data{}
 	for _, t := range moTypes {
@@ -126,6 +140,8 @@ type gen struct {
 	rng *rand.Rand
 	opt Options
 	h   *orgunit.Hierarchy
+	// baseYear is the demo's first year: trends start from it.
+	baseYear int
 	// maturity is each region's latent digital maturity (about N(0,1)) and
 	// pace its yearly improvement.
 	maturity map[string]float64
@@ -319,7 +335,7 @@ func (g *gen) element(de method.DataElement, lower bool, quarters []period.Perio
 		mat := g.maturity[t.region]
 		made[t.code] = map[string]float64{}
 		for _, q := range quarters {
-			years := float64(q.Year()-method.DemoTrendBaseYear) + float64(q.Start().YearDay())/365
+			years := float64(q.Year()-g.baseYear) + float64(q.Start().YearDay())/365
 			progress := mat + g.pace[t.region]*years
 			var v float64
 			switch {

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cifra-health/cifra/internal/method"
 	"github.com/cifra-health/cifra/internal/orgunit"
@@ -28,12 +29,13 @@ func generate(t *testing.T, opt Options) (*orgunit.Hierarchy, *Data) {
 }
 
 func TestDeterministic(t *testing.T) {
-	_, a := generate(t, Options{Seed: 7, PeoplePerMO: 500000})
-	_, b := generate(t, Options{Seed: 7, PeoplePerMO: 500000})
+	asOf := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	_, a := generate(t, Options{Seed: 7, PeoplePerMO: 500000, AsOf: asOf})
+	_, b := generate(t, Options{Seed: 7, PeoplePerMO: 500000, AsOf: asOf})
 	if !reflect.DeepEqual(a, b) {
 		t.Fatal("the same seed gave different data")
 	}
-	_, c := generate(t, Options{Seed: 8, PeoplePerMO: 500000})
+	_, c := generate(t, Options{Seed: 8, PeoplePerMO: 500000, AsOf: asOf})
 	if reflect.DeepEqual(a.Values, c.Values) {
 		t.Fatal("different seeds gave the same values")
 	}
@@ -94,8 +96,30 @@ func TestShape(t *testing.T) {
 	}
 	// Without gaps there would be one value per (element, unit, quarter) of
 	// every hint; the default 3 % share must leave some out.
-	_, full := generate(t, Options{Seed: 1, PeoplePerMO: perMO, MissingShare: -1})
+	_, full := generate(t, Options{Seed: 1, PeoplePerMO: perMO, From: "2019Q1", To: "2020Q4", MissingShare: -1})
 	if len(full.Values) <= len(d.Values) {
 		t.Errorf("missing share dropped nothing: %d values with gaps, %d without", len(d.Values), len(full.Values))
+	}
+}
+
+// The demo follows the calendar: built as of a later date it is the same
+// demo, moved. Four years keep the leap years in step (the trend counts
+// days of the year).
+func TestTimelineShift(t *testing.T) {
+	_, old := generate(t, Options{Seed: 3, PeoplePerMO: 500000, AsOf: time.Date(2021, 1, 15, 0, 0, 0, 0, time.UTC)})
+	_, now := generate(t, Options{Seed: 3, PeoplePerMO: 500000, AsOf: time.Date(2025, 1, 15, 0, 0, 0, 0, time.UTC)})
+	if len(old.Values) != len(now.Values) || len(old.Values) == 0 {
+		t.Fatalf("%d values as of 2021, %d as of 2025", len(old.Values), len(now.Values))
+	}
+	for i := range old.Values {
+		o, n := old.Values[i], now.Values[i]
+		op, np := period.MustParse(o.Period), period.MustParse(n.Period)
+		if np.Year() != op.Year()+4 || np.Quarter() != op.Quarter() || n.OrgUnit != o.OrgUnit || n.DataElement != o.DataElement || n.Value != o.Value {
+			t.Fatalf("value %d: %+v as of 2021, %+v as of 2025", i, o, n)
+		}
+	}
+	_, err := Generate(nil, nil, Options{Seed: 3})
+	if err == nil {
+		t.Fatal("a demo with neither an as-of date nor quarters was generated")
 	}
 }
