@@ -16,9 +16,9 @@ type Form struct {
 
 type formItem struct {
 	*Item
-	parent   *formItem
-	depth    int
-	options  []option
+	parent     *formItem
+	depth      int
+	options    []option
 	enumerated bool // options enumerated: answerOption or a contained ValueSet
 	// inRepeat is true when the item or an ancestor repeats: then several
 	// answers may share the linkId.
