@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // LoadedQuestionnaire is a Questionnaire read from an input, with its raw
@@ -66,28 +67,32 @@ func (b *Batch) Load(file string, data []byte) {
 	for off < len(data) {
 		dec := json.NewDecoder(bytes.NewReader(data[off:]))
 		for {
+			prev := off + int(dec.InputOffset())
 			var raw json.RawMessage
 			err := dec.Decode(&raw)
 			if err == io.EOF {
 				return
 			}
 			if err != nil {
-				// Report the broken record and resume after its line.
+				// Report the broken record and resume at the next line that
+				// starts with "{": in NDJSON that is the next record, while
+				// the indented lines of a broken pretty-printed document are
+				// passed over instead of each being reported.
 				at := off + int(dec.InputOffset())
 				var se *json.SyntaxError
 				if errors.As(err, &se) {
 					at = off + int(se.Offset)
 				}
-				start := recordStart(data, off, at)
+				start := skipSpace(data, prev, at)
 				b.Problems = append(b.Problems, Problem{
 					At:      Place{File: file, Line: lines.line(start)},
 					Message: "неверный JSON: " + syntaxMessage(err),
 				})
-				next := bytes.IndexByte(data[at:], '\n')
+				next := nextRecord(data, start)
 				if next < 0 {
 					return
 				}
-				off = at + next + 1
+				off = next
 				break
 			}
 			end := off + int(dec.InputOffset())
@@ -97,22 +102,23 @@ func (b *Batch) Load(file string, data []byte) {
 	}
 }
 
-// recordStart finds where the record that failed at offset at began: the
-// first non-space byte after the previous newline at or after off.
-func recordStart(data []byte, off, at int) int {
-	if at > len(data) {
-		at = len(data)
+// nextRecord returns the offset of the first line after the one holding
+// from that begins with '{', or -1.
+func nextRecord(data []byte, from int) int {
+	for i := from; i < len(data)-1; i++ {
+		if data[i] == '\n' && data[i+1] == '{' {
+			return i + 1
+		}
 	}
-	s := bytes.LastIndexByte(data[off:at], '\n')
-	if s < 0 {
-		s = off
-	} else {
-		s += off + 1
+	return -1
+}
+
+// skipSpace returns the first non-space offset in data[from:to].
+func skipSpace(data []byte, from, to int) int {
+	for from < to && from < len(data) && (data[from] == ' ' || data[from] == '\t' || data[from] == '\r' || data[from] == '\n') {
+		from++
 	}
-	for s < at && (data[s] == ' ' || data[s] == '\t' || data[s] == '\r' || data[s] == '\n') {
-		s++
-	}
-	return s
+	return from
 }
 
 type head struct {
@@ -235,8 +241,8 @@ func jsonKindRU(v string) string {
 	case "null":
 		return "null"
 	}
-	if len(v) > 6 && v[:6] == "number" {
-		return "число" + v[6:]
+	if strings.HasPrefix(v, "number") {
+		return "число" + strings.TrimPrefix(v, "number")
 	}
 	return v
 }

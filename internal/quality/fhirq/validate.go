@@ -68,7 +68,7 @@ func (f *Form) Validate(r *FlatResponse) []Issue {
 			}
 			continue
 		}
-		if want := f.Parent(a.LinkID); want != a.Parent && f.items[a.Parent] != nil {
+		if want := f.Parent(a.LinkID); want != a.Parent && (a.Parent == "" || f.items[a.Parent] != nil) {
 			add(SeverityError, a.LinkID, "item", "вопрос стоит не на своём месте: в анкете он %s, в ответе — %s", placeRU(want), placeRU(a.Parent))
 		}
 		if fi.Type == TypeGroup || fi.Type == TypeDisplay {
