@@ -12,6 +12,7 @@ import (
 
 var (
 	reID    = regexp.MustCompile(`^[A-Za-z0-9\-.]{1,64}$`)
+	reLink  = regexp.MustCompile(`^[A-Za-z0-9\-._]{1,64}$`)
 	reICD10 = regexp.MustCompile(`^[A-Z][0-9]{2}(\.[0-9]{1,2})?(-[A-Z][0-9]{2}(\.[0-9]{1,2})?)?$`)
 )
 
@@ -153,8 +154,8 @@ func (b *builder) item(s ItemSpec) fhirq.Item {
 	if !ok {
 		b.add(s.At, "type", "неизвестный тип вопроса %q (допустимы да/нет, выбор, выбор или свой ответ, целое, число, строка, текст, дата, дата и время, время, группа, пояснение или тип FHIR)", s.Type)
 	}
-	if !reID.MatchString(s.ID) {
-		b.add(s.At, "id", "нужен код вопроса из латинских букв, цифр, точек и дефисов, записано %q", s.ID)
+	if !reLink.MatchString(s.ID) {
+		b.add(s.At, "id", "нужен код вопроса из латинских букв, цифр, точек, дефисов и подчёркиваний, записано %q", s.ID)
 	}
 	if strings.TrimSpace(s.Text) == "" && t != fhirq.TypeGroup {
 		b.add(s.At, "text", "нет текста вопроса")
