@@ -154,7 +154,9 @@ func ParseMethodology(file string, data []byte) (*Methodology, error) {
 		return nil, fmt.Errorf("%s: неверный файл методики: %w", file, err)
 	}
 	var errs []error
-	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf("%s: "+format, append([]any{file}, a...)...)) }
+	bad := func(format string, a ...any) {
+		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{file}, a...)...))
+	}
 	if m.ID == "" || m.Name == "" {
 		bad("нужны id и name")
 	}
