@@ -6,6 +6,7 @@ package demo
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -327,11 +328,15 @@ func (g *gen) element(de method.DataElement, lower bool, quarters []period.Perio
 	if lower {
 		sign = -1
 	}
+	// Each element draws from its own stream, so that adding a
+	// methodology (or an element) leaves every other element's values as
+	// they were.
+	rng := rand.New(rand.NewPCG(g.opt.Seed, elementStream(de.ID)))
 	var out []datavalue.Value
 	for _, t := range targets {
 		// A unit keeps its own level over time, plus the region's drift.
-		unitFactor := math.Exp(g.rng.NormFloat64() * orDefault(hint.SD, 0.15))
-		unitShare := g.rng.NormFloat64() * orDefault(hint.ShareSD, 0.1)
+		unitFactor := math.Exp(rng.NormFloat64() * orDefault(hint.SD, 0.15))
+		unitShare := rng.NormFloat64() * orDefault(hint.ShareSD, 0.1)
 		mat := g.maturity[t.region]
 		made[t.code] = map[string]float64{}
 		for _, q := range quarters {
@@ -347,7 +352,7 @@ func (g *gen) element(de method.DataElement, lower bool, quarters []period.Perio
 					continue
 				}
 				share := hint.ShareMean + hint.Trend*years + unitShare + sign*progress*orDefault(hint.ShareSD, 0.1)*0.8
-				share += g.rng.NormFloat64() * orDefault(hint.ShareSD, 0.1) * 0.15
+				share += rng.NormFloat64() * orDefault(hint.ShareSD, 0.1) * 0.15
 				v = base * math.Min(1, math.Max(0, share))
 			default:
 				v = hint.Base * unitFactor * math.Pow(1+hint.Trend, years) * math.Exp(sign*progress*0.15)
@@ -357,7 +362,7 @@ func (g *gen) element(de method.DataElement, lower bool, quarters []period.Perio
 				if de.Aggregation == method.AggSum {
 					v /= 4 // Base is yearly; a quarter is a quarter of it
 				}
-				v *= math.Exp(g.rng.NormFloat64() * 0.03)
+				v *= math.Exp(rng.NormFloat64() * 0.03)
 			}
 			if hint.Min != nil {
 				v = math.Max(v, *hint.Min)
@@ -390,20 +395,20 @@ func (g *gen) dropMissing(vals []datavalue.Value) []datavalue.Value {
 		}
 	}
 	sort.Strings(des)
+	// Every choice is a draw of its own (region, element, …), so that a new
+	// element changes nothing that was missing before.
 	silent := map[[2]string]bool{}
-	perm := g.rng.Perm(len(regions))
+	perm := rand.New(rand.NewPCG(g.opt.Seed, elementStream("missing regions"))).Perm(len(regions))
 	for i, ri := range perm[:7] {
 		r := regions[ri]
+		share := 0.08 // one or two of twenty elements
 		if i < 2 {
-			for _, de := range des {
-				if g.rng.Float64() < 0.55 {
-					silent[[2]string{r, de}] = true
-				}
-			}
-			continue
+			share = 0.55
 		}
-		for range 1 + g.rng.IntN(2) {
-			silent[[2]string{r, des[g.rng.IntN(len(des))]}] = true
+		for _, de := range des {
+			if g.draw("silent", r, de) < share {
+				silent[[2]string{r, de}] = true
+			}
 		}
 	}
 	dropReport := map[[2]string]bool{}
@@ -417,7 +422,9 @@ func (g *gen) dropMissing(vals []datavalue.Value) []datavalue.Value {
 			key := [2]string{v.OrgUnit, v.Period}
 			drop, ok := dropReport[key]
 			if !ok {
-				drop = g.rng.Float64() < g.opt.MissingShare
+				// By the quarter's place in the demo, not its name: the
+				// same demo moved in time leaves the same gaps.
+				drop = g.draw("unreported", v.OrgUnit, g.quarterIndex(v.Period)) < g.opt.MissingShare
 				dropReport[key] = drop
 			}
 			if drop {
@@ -453,7 +460,8 @@ func (g *gen) outliers(vals []datavalue.Value, ms []*method.Methodology) {
 	regions := g.regionCodes()
 	hit := map[[2]string]float64{}
 	for _, id := range candidates {
-		hit[[2]string{regions[g.rng.IntN(len(regions))], id}] = 4 + 3*g.rng.Float64()
+		r := regions[int(g.draw("outlier region", id)*float64(len(regions)))]
+		hit[[2]string{r, id}] = 4 + 3*g.draw("outlier factor", id)
 	}
 	for i, v := range vals {
 		if f, ok := hit[[2]string{g.regionOf(v.OrgUnit), v.DataElement}]; ok {
@@ -511,4 +519,31 @@ func orDefault(v, def float64) float64 {
 		return def
 	}
 	return v
+}
+
+// quarterIndex is a period's quarter counted from the demo's first year.
+func (g *gen) quarterIndex(id string) string {
+	p, err := period.Parse(id)
+	if err != nil {
+		return id
+	}
+	return strconv.Itoa((p.Year()-g.baseYear)*4 + p.Quarter())
+}
+
+// draw is a uniform number in [0, 1) fixed by the seed and parts.
+func (g *gen) draw(parts ...string) float64 {
+	h := fnv.New64a()
+	fmt.Fprint(h, g.opt.Seed)
+	for _, p := range parts {
+		h.Write([]byte{0})
+		h.Write([]byte(p))
+	}
+	return float64(h.Sum64()>>11) / (1 << 53)
+}
+
+// elementStream is the random stream of a data element's values.
+func elementStream(id string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return h.Sum64()
 }

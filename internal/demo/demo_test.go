@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"github.com/cifra-health/cifra/internal/datavalue"
 	"reflect"
 	"strings"
 	"testing"
@@ -121,5 +122,40 @@ func TestTimelineShift(t *testing.T) {
 	_, err := Generate(nil, nil, Options{Seed: 3})
 	if err == nil {
 		t.Fatal("a demo with neither an as-of date nor quarters was generated")
+	}
+}
+
+// A new built-in methodology must not move the demo values of the others:
+// every element draws from its own stream.
+func TestNewMethodologyLeavesOthers(t *testing.T) {
+	h, err := orgunit.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := method.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) < 2 {
+		t.Skip("one built-in methodology")
+	}
+	opt := Options{Seed: 5, PeoplePerMO: 500000, From: "2019Q1", To: "2019Q4"}
+	all, err := Generate(h, ms, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fewer, err := Generate(h, ms[1:], opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(v datavalue.Value) string { return v.DataElement + "|" + v.OrgUnit + "|" + v.Period }
+	inAll := map[string]float64{}
+	for _, v := range all.Values {
+		inAll[key(v)] = v.Value
+	}
+	for _, v := range fewer.Values {
+		if got, ok := inAll[key(v)]; !ok || got != v.Value {
+			t.Fatalf("%s: %v without %s, %v (present %v) with it", key(v), v.Value, ms[0].ID, got, ok)
+		}
 	}
 }
