@@ -117,10 +117,11 @@ type Calendar struct {
 	sched  Schedule
 	region string
 	prod   *Production
-	whole  bool              // EveryDay without spans: time is working time
-	types  map[int][]DayType // precomputed day types per year of the data
-	hours  [3]time.Duration  // working time of an Off, Full and Short day
-	spans  [3][]Span         // spans of each day type
+	whole  bool                    // EveryDay without spans: time is working time
+	types  map[int][]DayType       // precomputed day types per year of the data
+	cum    map[int][]time.Duration // per year: working time of the days before each day (prefix sums)
+	hours  [3]time.Duration        // working time of an Off, Full and Short day
+	spans  [3][]Span               // spans of each day type
 }
 
 // horizon bounds walks: a schedule found no working time within it is
@@ -141,7 +142,7 @@ func New(name string, prod *Production, region string, sched Schedule, loc *time
 	if sched.Shorten < 0 {
 		return nil, fmt.Errorf("календарь «%s»: сокращение дня не может быть отрицательным", name)
 	}
-	c := &Calendar{name: name, loc: loc, sched: sched, region: region, prod: prod, types: map[int][]DayType{}}
+	c := &Calendar{name: name, loc: loc, sched: sched, region: region, prod: prod, types: map[int][]DayType{}, cum: map[int][]time.Duration{}}
 	c.whole = sched.EveryDay && len(sched.Spans) == 0
 	full := sched.Spans
 	if len(full) == 0 {
@@ -170,6 +171,11 @@ func New(name string, prod *Production, region string, sched Schedule, loc *time
 				d = d.AddDays(1)
 			}
 			c.types[y] = list
+			cum := make([]time.Duration, n+1)
+			for i, t := range list {
+				cum[i+1] = cum[i] + c.hours[t]
+			}
+			c.cum[y] = cum
 		}
 	}
 	return c, nil
@@ -326,7 +332,9 @@ func (c *Calendar) Add(t time.Time, d time.Duration) time.Time {
 	return out
 }
 
-// Between is the working time in [a, b).
+// Between is the working time in [a, b). Whole days in between are
+// summed from per-year prefix sums, so a year-long span costs about as
+// much as a day.
 func (c *Calendar) Between(a, b time.Time) time.Duration {
 	if !b.After(a) {
 		return 0
@@ -334,17 +342,55 @@ func (c *Calendar) Between(a, b time.Time) time.Duration {
 	if c.whole {
 		return b.Sub(a)
 	}
+	da, db := DateOf(a.In(c.loc)), DateOf(b.In(c.loc))
+	var buf [4]Interval
+	if da == db {
+		return clip(c.Intervals(da, buf[:0]), a, b)
+	}
+	sum := clip(c.Intervals(da, buf[:0]), a, b)
+	sum += c.sumDays(da.AddDays(1), db)
+	return sum + clip(c.Intervals(db, buf[:0]), a, b)
+}
+
+// clip sums the parts of intervals within [a, b).
+func clip(ivs []Interval, a, b time.Time) time.Duration {
 	var sum time.Duration
-	c.Walk(a, func(iv Interval) bool {
-		if !iv.Start.Before(b) {
-			return false
+	for _, iv := range ivs {
+		s, e := iv.Start, iv.End
+		if s.Before(a) {
+			s = a
 		}
-		if iv.End.After(b) {
-			iv.End = b
+		if e.After(b) {
+			e = b
 		}
-		sum += iv.End.Sub(iv.Start)
-		return true
-	})
+		if e.After(s) {
+			sum += e.Sub(s)
+		}
+	}
+	return sum
+}
+
+// sumDays is the working time of the whole days [from, to).
+func (c *Calendar) sumDays(from, to Date) time.Duration {
+	var sum time.Duration
+	for from.Before(to) {
+		last := Date{from.Year, time.December, 31}.AddDays(1) // 1 January next year
+		if to.Before(last) {
+			last = to
+		}
+		if cum, ok := c.cum[from.Year]; ok {
+			i, j := from.YearDay()-1, last.YearDay()-1
+			if last.Year != from.Year {
+				j = len(cum) - 1
+			}
+			sum += cum[j] - cum[i]
+		} else {
+			for d := from; d.Before(last); d = d.AddDays(1) {
+				sum += c.Hours(d)
+			}
+		}
+		from = last
+	}
 	return sum
 }
 

@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"errors"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
@@ -391,5 +392,35 @@ func TestParseErrors(t *testing.T) {
 	rows, err := ParseExceptions(strings.NewReader("Регион;Дата;Вид;Примечание\nRU-BA;2025-03-31;нерабочий;Ураза-байрам\n"), "ba.csv")
 	if err != nil || len(rows) != 1 || rows[0].Region != "RU-BA" || rows[0].Kind != Nonworking {
 		t.Fatalf("%v %v", rows, err)
+	}
+}
+
+// TestBetweenMatchesWalk checks the prefix-sum Between against summing the
+// walked intervals, over random spans from 2023 (no data) to 2031 (none
+// either), in three zones.
+func TestBetweenMatchesWalk(t *testing.T) {
+	p := regional(t)
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, tz := range []string{"Europe/Kaliningrad", "Europe/Moscow", "Asia/Kamchatka"} {
+		c := office(t, p, "RU-TA", tz)
+		base := time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC)
+		for range 300 {
+			a := base.Add(time.Duration(rng.Int64N(int64(8 * 365 * 24 * time.Hour))))
+			b := a.Add(time.Duration(rng.Int64N(int64(400 * 24 * time.Hour))))
+			var want time.Duration
+			c.Walk(a, func(iv Interval) bool {
+				if !iv.Start.Before(b) {
+					return false
+				}
+				if iv.End.After(b) {
+					iv.End = b
+				}
+				want += iv.End.Sub(iv.Start)
+				return true
+			})
+			if got := c.Between(a, b); got != want {
+				t.Fatalf("%s Between(%s, %s) = %v, walk gives %v", tz, a, b, got, want)
+			}
+		}
 	}
 }
