@@ -2,13 +2,14 @@ package strategy
 
 import (
 	"math"
+	"strconv"
 	"testing"
 )
 
 func facts(year int, values ...float64) []Fact {
 	out := make([]Fact, len(values))
 	for i, v := range values {
-		out[i] = Fact{Year: year + i, Value: v, Basis: BasisAnnual}
+		out[i] = Fact{Year: year + i, Value: v, Period: strconv.Itoa(year + i), Basis: BasisAnnual}
 	}
 	return out
 }
