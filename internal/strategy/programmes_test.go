@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cifra-health/cifra/internal/demo"
 	"github.com/cifra-health/cifra/internal/method"
@@ -113,7 +114,7 @@ func demoSnapshots(t testing.TB) (map[string][]*Snapshot, []*method.Methodology,
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := demo.Generate(h, ms, demo.Options{Seed: 1, PeoplePerMO: 400000})
+	d, err := demo.Generate(h, ms, demo.Options{Seed: 1, PeoplePerMO: 400000, AsOf: time.Date(2021, 1, 15, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
