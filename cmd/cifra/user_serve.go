@@ -35,13 +35,17 @@ func attachAuth(ctx context.Context, g *globals, c *catalog.Catalog, st *store.S
 // printDemoAccounts creates one account per role for the demo and prints
 // how to log in with each. Call it before attachAuth, whose first
 // administrator is then not needed.
-func printDemoAccounts(ctx context.Context, g *globals, c *catalog.Catalog, st *store.Store, baseURL string) error {
+func printDemoAccounts(ctx context.Context, g *globals, c *catalog.Catalog, st *store.Store, loginURL string) error {
 	svc := auth.New(st.DB(), c.Hierarchy, g.log)
 	creds, err := auth.DemoAccounts(ctx, svc)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "Демонстрационные учётные записи (пароли показаны один раз), вход: %s/login\n", baseURL)
+	if loginURL != "" {
+		fmt.Fprintf(g.stdout, "Демонстрационные учётные записи (пароли показаны один раз), вход: %s\n", loginURL)
+	} else {
+		fmt.Fprintln(g.stdout, "Демонстрационные учётные записи (пароли показаны один раз; вход — после cifra serve):")
+	}
 	tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  РОЛЬ\tЛОГИН\tПАРОЛЬ\tОБЛАСТЬ ДОСТУПА")
 	for _, c := range creds {

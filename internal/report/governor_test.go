@@ -73,7 +73,7 @@ func demoCatalog(tb testing.TB) *catalog.Catalog {
 			fail(err)
 			return
 		}
-		d, err := demo.Generate(c.Hierarchy(), ms, demo.Options{Seed: 1, PeoplePerMO: 400000})
+		d, err := demo.Generate(c.Hierarchy(), ms, demo.Options{Seed: 1, From: "2019Q1", To: "2020Q4", PeoplePerMO: 400000})
 		if err != nil {
 			fail(err)
 			return

@@ -43,7 +43,7 @@ func DemoStore(tb testing.TB) (*catalog.Catalog, *store.Store) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	d, err := demo.Generate(c.Hierarchy(), ms, demo.Options{Seed: 1, PeoplePerMO: 400000})
+	d, err := demo.Generate(c.Hierarchy(), ms, demo.Options{Seed: 1, From: "2019Q1", To: "2020Q4", PeoplePerMO: 400000})
 	if err != nil {
 		tb.Fatal(err)
 	}
