@@ -101,6 +101,11 @@ func TestUserLifecycleCLI(t *testing.T) {
 	if canLogin(t, db, "aud", first) || !canLogin(t, db, "aud", second) {
 		t.Fatal("reset-password: the old password works or the new one does not")
 	}
+	// An auditor's role holds no use_tokens: refused at creation (issue 13, item 6).
+	if _, stderr, code := cli(t, "user", "token", "create", "--login", "aud", "--name", "выгрузка", "--db", db); code == 0 || !strings.Contains(stderr, "auditor") {
+		t.Fatalf("token for an auditor: exit %d: %s", code, stderr)
+	}
+	run("user", "set-role", "aud", "--role", "federal_analyst", "--orgunit", "RU")
 	out := run("user", "token", "create", "--login", "aud", "--name", "выгрузка", "--expires", "30d")
 	secret := regexp.MustCompile(auth.TokenPrefix + `\S+`).FindString(out)
 	if secret == "" {

@@ -254,68 +254,219 @@ func TestChangePassword(t *testing.T) {
 	if _, _, err := s.Login(ctx, "op", "новый пароль 2", "ip"); err != nil {
 		t.Errorf("new password: %v", err)
 	}
-	// Guessing the current password is throttled like logins.
-	for range s.LoginThrottle.Limit {
+	// Guessing the current password counts against the account's budget.
+	for range s.AccountLimit.Limit {
 		s.ChangePassword(ctx, "op", "догадка", "ещё один пароль", keep, "ip")
 	}
 	var te *auth.ThrottledError
 	if err := s.ChangePassword(ctx, "op", "новый пароль 2", "ещё один пароль", keep, "ip"); !errors.As(err, &te) {
-		t.Errorf("change after %d wrong guesses: %v, want throttled", s.LoginThrottle.Limit, err)
+		t.Errorf("change after %d wrong guesses: %v, want throttled", s.AccountLimit.Limit, err)
 	}
 }
 
-func TestLoginThrottling(t *testing.T) {
-	s, now := testService(t)
-	ctx := context.Background()
-	if _, _, err := s.CreateUser(ctx, "test", "op", auth.MOOperator, "MO-TUL-1", "правильный пароль"); err != nil {
+// auditCount counts the security events of a kind.
+func auditCount(t *testing.T, s *auth.Service, event string) int {
+	t.Helper()
+	evs, err := s.AuditLog(context.Background(), 100000)
+	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range s.LoginThrottle.Limit {
-		if _, _, err := s.Login(ctx, "op", "ошибка", "ip-a"); !errors.Is(err, auth.ErrInvalidCredentials) {
-			t.Fatalf("attempt %d: %v", i+1, err)
+	n := 0
+	for _, e := range evs {
+		if e.Event == event {
+			n++
 		}
 	}
-	// Locked: even the right password is refused, from another address too.
-	var te *auth.ThrottledError
-	if _, _, err := s.Login(ctx, "op", "правильный пароль", "ip-b"); !errors.As(err, &te) {
-		t.Fatalf("after %d failures: %v, want throttled", s.LoginThrottle.Limit, err)
-	}
-	*now = now.Add(s.LoginThrottle.Lockout + time.Second)
-	if _, _, err := s.Login(ctx, "op", "правильный пароль", "ip-b"); err != nil {
-		t.Fatalf("after the lockout: %v", err)
-	}
+	return n
+}
 
-	// Per IP: many logins from one address.
-	s.IPThrottle = auth.NewThrottle(3)
-	for i := range 3 {
-		s.Login(ctx, "guess"+string(rune('a'+i)), "x", "ip-c")
+// Guessing an account from strange addresses stops at its budget, but the
+// owner's usual address keeps working: no one can lock an account, an
+// administrator's included, by failing on purpose (issue 13, item 7).
+func TestLoginGuessingCannotLockOwnerOut(t *testing.T) {
+	s, now := testService(t)
+	ctx := context.Background()
+	if _, _, err := s.CreateUser(ctx, "test", "admin2", auth.FederalAdmin, "RU", "правильный пароль"); err != nil {
+		t.Fatal(err)
 	}
-	if _, _, err := s.Login(ctx, "op", "правильный пароль", "ip-c"); !errors.As(err, &te) {
-		t.Fatalf("IP over its limit: %v, want throttled", err)
+	// The owner signs in once from the office: the address becomes familiar.
+	if _, _, err := s.Login(ctx, "admin2", "правильный пароль", "10.0.0.1"); err != nil {
+		t.Fatal(err)
 	}
-	if _, _, err := s.Login(ctx, "op", "правильный пароль", "ip-d"); err != nil {
-		t.Fatalf("other IP: %v", err)
+	// An attacker guesses from many addresses, each under the source limit.
+	for i := range s.AccountLimit.Limit {
+		if _, _, err := s.Login(ctx, "admin2", "догадка", fmt.Sprintf("198.51.100.%d", i)); !errors.Is(err, auth.ErrInvalidCredentials) {
+			t.Fatalf("guess %d: %v", i+1, err)
+		}
+	}
+	var te *auth.ThrottledError
+	if _, _, err := s.Login(ctx, "admin2", "правильный пароль", "198.51.100.200"); !errors.As(err, &te) {
+		t.Fatalf("a new address after %d guesses: %v, want throttled", s.AccountLimit.Limit, err)
+	}
+	checked := auditCount(t, s, "login_fail")
+	// The owner's office is not affected.
+	if _, _, err := s.Login(ctx, "admin2", "правильный пароль", "10.0.0.1"); err != nil {
+		t.Fatalf("owner's usual address locked out: %v", err)
+	}
+	// Wrong guesses from the familiar address are still bounded by the
+	// per-source limit.
+	for range s.SourceLimit.Limit {
+		s.Login(ctx, "admin2", "догадка", "10.0.0.1")
+	}
+	if _, _, err := s.Login(ctx, "admin2", "правильный пароль", "10.0.0.1"); !errors.As(err, &te) {
+		t.Fatalf("familiar address over the source limit: %v, want throttled", err)
+	}
+	if got := auditCount(t, s, "login_fail"); got != checked+s.SourceLimit.Limit {
+		t.Errorf("%d checks from the familiar address, want %d", got-checked, s.SourceLimit.Limit)
+	}
+	// The budget returns with the window.
+	*now = now.Add(s.AccountLimit.Window + time.Second)
+	if _, _, err := s.Login(ctx, "admin2", "правильный пароль", "198.51.100.201"); err != nil {
+		t.Fatalf("after the window: %v", err)
 	}
 }
 
-func TestThrottleBackoff(t *testing.T) {
-	th := auth.NewThrottle(2)
+// 200 parallel wrong logins from one address: the attempt is counted
+// before the hash, so at most the source limit of them are checked
+// (before the fix all 200 were, holding 19 MiB each) — issue 13, item 3.
+func TestParallelLoginsCountedBeforeHashing(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		ip     func(i int) string
+		limit  func(s *auth.Service) int
+		logins int
+	}{
+		{"one address", func(int) string { return "203.0.113.7" }, func(s *auth.Service) int { return s.SourceLimit.Limit }, 200},
+		{"one account, many addresses", func(i int) string { return fmt.Sprintf("203.0.113.%d", i) }, func(s *auth.Service) int { return s.AccountLimit.Limit }, 60},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := testService(t)
+			ctx := context.Background()
+			if _, _, err := s.CreateUser(ctx, "test", "op", auth.MOOperator, "MO-TUL-1", "правильный пароль"); err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			outcomes := map[string]int{}
+			for i := range tc.logins {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, _, err := s.Login(ctx, "op", "неверный пароль", tc.ip(i))
+					var te *auth.ThrottledError
+					kind := "other"
+					switch {
+					case errors.Is(err, auth.ErrInvalidCredentials):
+						kind = "checked"
+					case errors.As(err, &te) && te.Busy:
+						kind = "busy"
+					case errors.As(err, &te):
+						kind = "throttled"
+					}
+					mu.Lock()
+					outcomes[kind]++
+					mu.Unlock()
+				}()
+			}
+			wg.Wait()
+			if outcomes["other"] > 0 {
+				t.Fatalf("unexpected outcomes: %v", outcomes)
+			}
+			if outcomes["checked"] > tc.limit(s) {
+				t.Errorf("%d passwords checked, limit %d (%v)", outcomes["checked"], tc.limit(s), outcomes)
+			}
+			if outcomes["checked"] == 0 || outcomes["throttled"] == 0 {
+				t.Errorf("outcomes %v: want some checked and the rest throttled", outcomes)
+			}
+		})
+	}
+}
+
+func TestLimiter(t *testing.T) {
+	l := auth.NewLimiter(2, time.Minute)
+	l.MaxKeys = 3
 	t0 := time.Unix(0, 0)
-	th.Fail("k", t0)
-	if b, _ := th.Blocked("k", t0); b {
-		t.Fatal("blocked below the limit")
+	for i, want := range []bool{true, true, false} {
+		if ok, _ := l.Reserve("k", t0); ok != want {
+			t.Fatalf("reserve %d: %v, want %v", i+1, ok, want)
+		}
 	}
-	th.Fail("k", t0)
-	if b, until := th.Blocked("k", t0); !b || until != t0.Add(time.Minute) {
-		t.Fatalf("at the limit: %v until %v", b, until)
+	l.Release("k") // a success gives its check back
+	if ok, _ := l.Reserve("k", t0); !ok {
+		t.Fatal("released reservation not reusable")
 	}
-	th.Fail("k", t0.Add(2*time.Minute))
-	if _, until := th.Blocked("k", t0.Add(2*time.Minute)); until != t0.Add(4*time.Minute) {
-		t.Fatalf("second lockout until %v, want doubled", until)
+	if ok, until := l.Reserve("k", t0.Add(30*time.Second)); ok || !until.Equal(t0.Add(time.Minute)) {
+		t.Fatalf("within the window: %v until %v", ok, until)
 	}
-	th.Reset("k")
-	if b, _ := th.Blocked("k", t0.Add(2*time.Minute)); b {
-		t.Fatal("blocked after reset")
+	if ok, _ := l.Reserve("k", t0.Add(time.Minute)); !ok {
+		t.Fatal("new window still refused")
+	}
+	// Bounded keys: a flood of live keys is refused rather than stored;
+	// keys whose window passed make room.
+	l.Reserve("a", t0.Add(time.Minute))
+	l.Reserve("b", t0.Add(time.Minute))
+	if ok, _ := l.Reserve("c", t0.Add(time.Minute)); ok {
+		t.Fatal("fourth live key accepted past MaxKeys")
+	}
+	if ok, _ := l.Reserve("c", t0.Add(2*time.Minute)); !ok {
+		t.Fatal("expired keys not pruned")
+	}
+}
+
+// A password change or reset ends the account's tokens too (item 5), and
+// a role without use_tokens gets none and cannot use an old one (item 6).
+func TestTokensEndWithPasswordAndRole(t *testing.T) {
+	s, _ := testService(t)
+	ctx := context.Background()
+	if _, _, err := s.CreateUser(ctx, "test", "reg", auth.RegionalOperator, "RU-TUL", "старый пароль 1"); err != nil {
+		t.Fatal(err)
+	}
+	for _, change := range []struct {
+		name string
+		do   func() error
+	}{
+		{"own change", func() error {
+			return s.ChangePassword(ctx, "reg", "старый пароль 1", "новый пароль 22", "", "ip")
+		}},
+		{"administrator's reset", func() error {
+			_, err := s.ResetPassword(ctx, "admin", "reg", "третий пароль 333")
+			return err
+		}},
+	} {
+		secret, _, err := s.CreateToken(ctx, "reg", "reg", "stolen", "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := change.do(); err != nil {
+			t.Fatalf("%s: %v", change.name, err)
+		}
+		if _, err := s.TokenPrincipal(ctx, secret); !errors.Is(err, auth.ErrUnauthenticated) {
+			t.Errorf("token after %s: %v, want ended", change.name, err)
+		}
+	}
+	if n := auditCount(t, s, "token_revoke"); n != 2 {
+		t.Errorf("%d token_revoke events, want one per password change", n)
+	}
+
+	for _, role := range []auth.Role{auth.Governor, auth.Auditor} {
+		login := "r-" + string(role)
+		if _, _, err := s.CreateUser(ctx, "test", login, role, "RU-TUL", ""); err != nil {
+			t.Fatal(err)
+		}
+		var nt *auth.NoTokensError
+		if _, _, err := s.CreateToken(ctx, "test", login, "feed", "", 0); !errors.As(err, &nt) {
+			t.Errorf("token for %s: %v, want refused", role, err)
+		}
+	}
+	secret, _, err := s.CreateToken(ctx, "test", "reg", "before demotion", "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetRole(ctx, "test", "reg", auth.Governor, "RU-TUL"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TokenPrincipal(ctx, secret); !errors.Is(err, auth.ErrUnauthenticated) {
+		t.Errorf("a governor's old token: %v, want refused at use", err)
 	}
 }
 

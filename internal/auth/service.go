@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -22,12 +23,19 @@ var (
 	ErrExists             = errors.New("already exists")
 )
 
-// ThrottledError says a login was refused without checking the password
-// because of too many recent failures.
-type ThrottledError struct{ Until time.Time }
+// ThrottledError says a login was refused without checking the password:
+// because of too many recent attempts, or (Busy) because every password
+// check slot stayed taken for the gate's wait.
+type ThrottledError struct {
+	Until time.Time
+	Busy  bool
+}
 
 func (e *ThrottledError) Error() string {
-	return fmt.Sprintf("too many failed logins; try again after %s", e.Until.UTC().Format(time.RFC3339))
+	if e.Busy {
+		return "too many password checks at once; try again shortly"
+	}
+	return fmt.Sprintf("too many login attempts; try again after %s", e.Until.UTC().Format(time.RFC3339))
 }
 
 // User is an account.
@@ -63,9 +71,17 @@ type Service struct {
 	Now func() time.Time
 	// SessionTTL is how long a session lives after login (absolute).
 	SessionTTL time.Duration
-	// LoginThrottle counts failures per login, IPThrottle per client
-	// address; the IP limit is higher because offices share addresses.
-	LoginThrottle, IPThrottle *Throttle
+	// SourceLimit bounds the password checks from one client address,
+	// across all logins. AccountLimit bounds the checks of one login from
+	// addresses that have never signed in to it: guessing stops there,
+	// while the owner's usual addresses keep working — a lockout of the
+	// account itself would hand attackers a switch that locks anyone out.
+	SourceLimit, AccountLimit *Limiter
+	// FamiliarFor is how long a successful sign-in keeps its address
+	// familiar to the account.
+	FamiliarFor time.Duration
+
+	hashes *hashGate
 
 	dummyHash func() string
 }
@@ -79,10 +95,12 @@ func New(db *sql.DB, hierarchy func() *orgunit.Hierarchy, log *slog.Logger) *Ser
 	}
 	return &Service{
 		db: db, hier: hierarchy, log: log,
-		Now:           time.Now,
-		SessionTTL:    12 * time.Hour,
-		LoginThrottle: NewThrottle(5),
-		IPThrottle:    NewThrottle(30),
+		Now:          time.Now,
+		SessionTTL:   12 * time.Hour,
+		SourceLimit:  NewLimiter(30, 15*time.Minute),
+		AccountLimit: NewLimiter(10, 15*time.Minute),
+		FamiliarFor:  90 * 24 * time.Hour,
+		hashes:       newHashGate(max(2, runtime.GOMAXPROCS(0)), 2*time.Second),
 		dummyHash: sync.OnceValue(func() string {
 			h, _ := HashPassword("dummy password for timing")
 			return h
@@ -274,21 +292,22 @@ func (s *Service) ChangePassword(ctx context.Context, login, current, password, 
 		return err
 	}
 	// Guessing the current password through a stolen session counts
-	// against the same limit as guessing it at the login form.
+	// against the account's budget for unfamiliar sources.
 	lkey, now := "login:"+u.Login, s.now()
-	if blocked, until := s.LoginThrottle.Blocked(lkey, now); blocked {
+	if ok, until := s.AccountLimit.Reserve(lkey, now); !ok {
 		s.audit(ctx, "login_throttled", u.Login, u.Login, ip, "password change")
 		return &ThrottledError{Until: until}
 	}
-	ok, err := CheckPassword(hash, current)
+	ok, err := s.checkPassword(ctx, hash, current)
 	if err != nil {
+		s.AccountLimit.Release(lkey)
 		return fmt.Errorf("change password of %s: %w", u.Login, err)
 	}
 	if !ok {
-		s.LoginThrottle.Fail(lkey, now)
 		s.audit(ctx, "password_change_fail", u.Login, u.Login, ip, "wrong current password")
 		return ErrInvalidCredentials
 	}
+	s.AccountLimit.Release(lkey)
 	if err := s.setPassword(ctx, u, password, keepSession); err != nil {
 		return err
 	}
@@ -309,6 +328,15 @@ func (s *Service) setPassword(ctx context.Context, u User, password, keepSession
 	}
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?`, u.ID, hashSecret(keepSession)); err != nil {
 		return fmt.Errorf("set password of %s: end sessions: %w", u.Login, err)
+	}
+	// A token minted through a stolen session must not outlive the
+	// recovery: every live token of the account ends with its password.
+	res, err := s.db.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, s.now(), u.ID)
+	if err != nil {
+		return fmt.Errorf("set password of %s: revoke tokens: %w", u.Login, err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		s.audit(ctx, "token_revoke", "system", u.Login, "", fmt.Sprintf("%d tokens ended with the password", n))
 	}
 	return nil
 }

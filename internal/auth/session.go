@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Login checks a login and password and opens a session, returning its id
@@ -14,18 +15,29 @@ import (
 func (s *Service) Login(ctx context.Context, login, password, ip string) (string, *Principal, error) {
 	login = NormalizeLogin(login)
 	now := s.now()
-	lkey, ikey := "login:"+login, "ip:"+ip
-	for _, t := range []struct {
-		th  *Throttle
-		key string
-	}{{s.LoginThrottle, lkey}, {s.IPThrottle, ikey}} {
-		if blocked, until := t.th.Blocked(t.key, now); blocked {
-			s.audit(ctx, "login_throttled", login, login, ip, t.key)
+	// Every check is counted before the hash is computed, so parallel
+	// attempts cannot all pass a limit none of them has yet failed.
+	ikey, lkey := "ip:"+ip, "login:"+login
+	if ok, until := s.SourceLimit.Reserve(ikey, now); !ok {
+		s.audit(ctx, "login_throttled", login, login, ip, "source")
+		return "", nil, &ThrottledError{Until: until}
+	}
+	familiar := s.familiarSource(ctx, login, ip, now)
+	if !familiar {
+		if ok, until := s.AccountLimit.Reserve(lkey, now); !ok {
+			s.audit(ctx, "login_throttled", login, login, ip, "unfamiliar source")
 			return "", nil, &ThrottledError{Until: until}
+		}
+	}
+	release := func() {
+		s.SourceLimit.Release(ikey)
+		if !familiar {
+			s.AccountLimit.Release(lkey)
 		}
 	}
 	u, hash, err := s.userWithHash(ctx, login)
 	if err != nil && !errors.Is(err, ErrNotFound) {
+		release()
 		return "", nil, err
 	}
 	ok := false
@@ -33,16 +45,19 @@ func (s *Service) Login(ctx context.Context, login, password, ip string) (string
 	case err != nil || u.Disabled:
 		// Spend the same time as a real check so that timing does not tell
 		// which logins exist.
-		_, _ = CheckPassword(s.dummyHash(), password)
+		_, err = s.checkPassword(ctx, s.dummyHash(), password)
 	default:
-		if ok, err = CheckPassword(hash, password); err != nil {
+		if ok, err = s.checkPassword(ctx, hash, password); err != nil && !errors.Is(err, errBusy) {
 			s.log.Error("stored password hash unreadable", "login", login, "err", err)
-			ok = false
+			ok, err = false, nil
 		}
 	}
+	if errors.Is(err, errBusy) {
+		release()
+		s.audit(ctx, "login_busy", login, login, ip, "")
+		return "", nil, &ThrottledError{Until: now.Add(time.Second), Busy: true}
+	}
 	if !ok {
-		s.LoginThrottle.Fail(lkey, now)
-		s.IPThrottle.Fail(ikey, now)
 		reason := "wrong password"
 		if u.ID == 0 {
 			reason = "unknown login"
@@ -52,7 +67,7 @@ func (s *Service) Login(ctx context.Context, login, password, ip string) (string
 		s.audit(ctx, "login_fail", login, login, ip, reason)
 		return "", nil, ErrInvalidCredentials
 	}
-	s.LoginThrottle.Reset(lkey)
+	release()
 	id := newSecret()
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now); err != nil {
 		s.log.Warn("purge expired sessions", "err", err)
@@ -94,4 +109,33 @@ func (s *Service) Logout(ctx context.Context, id, ip string) error {
 		s.audit(ctx, "logout", p.Login, p.Login, ip, "")
 	}
 	return nil
+}
+
+// errBusy says no password check slot came free in time.
+var errBusy = errors.New("password checks busy")
+
+// checkPassword runs one argon2id check within the gate's bound.
+func (s *Service) checkPassword(ctx context.Context, encoded, pw string) (bool, error) {
+	if !s.hashes.acquire(ctx) {
+		return false, errBusy
+	}
+	defer s.hashes.release()
+	return CheckPassword(encoded, pw)
+}
+
+// familiarSource reports whether ip has signed in to login within
+// FamiliarFor: the security audit already records every sign-in with its
+// address, so familiarity survives a restart without a table of its own.
+func (s *Service) familiarSource(ctx context.Context, login, ip string, now time.Time) bool {
+	if ip == "" || login == "" {
+		return false
+	}
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM security_audit
+		WHERE event = 'login_ok' AND subject = ? AND ip = ? AND occurred_at > ?`, login, ip, now.Add(-s.FamiliarFor)).Scan(&n)
+	if err != nil {
+		s.log.Warn("familiar source check", "login", login, "err", err)
+		return false
+	}
+	return n > 0
 }

@@ -36,6 +36,9 @@ func (s *Service) CreateToken(ctx context.Context, actor, login, name, orgUnit s
 	if u.Disabled {
 		return "", Token{}, fmt.Errorf("create token for %s: account disabled", u.Login)
 	}
+	if !u.Role.Can(UseTokens) {
+		return "", Token{}, fmt.Errorf("create token for %s: %w", u.Login, &NoTokensError{Role: u.Role})
+	}
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
 		return "", Token{}, fmt.Errorf("create token for %s: name must have 1-100 characters", u.Login)
@@ -135,5 +138,17 @@ func (s *Service) TokenPrincipal(ctx context.Context, secret string) (*Principal
 		return nil, ErrUnauthenticated
 	}
 	p.Role = Role(role)
+	// The role may have lost the permission since the token was made.
+	if !p.Role.Can(UseTokens) {
+		return nil, ErrUnauthenticated
+	}
 	return &p, nil
+}
+
+// NoTokensError refuses a token to an account whose role may not use
+// tokens (a governor's or an auditor's reading is done in person).
+type NoTokensError struct{ Role Role }
+
+func (e *NoTokensError) Error() string {
+	return fmt.Sprintf("the role %s may not use API tokens", e.Role)
 }
