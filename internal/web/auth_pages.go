@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -103,14 +104,26 @@ func renderAuth(w http.ResponseWriter, status int, name string, v any) {
 // safeNext keeps a post-login redirect on this site: a local absolute path,
 // not "//host" or "/\host", which browsers treat as another origin.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	// Browsers read a backslash as a slash, so none may pass, raw or encoded.
+	if next == "" || !strings.HasPrefix(next, "/") || strings.ContainsAny(next, "\\\r\n\t") {
 		return "/"
 	}
 	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || strings.ContainsAny(next, "\r\n\t") {
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || u.User != nil || strings.ContainsAny(u.Path, "\\\r\n\t") {
 		return "/"
 	}
-	return next
+	// http.Redirect cleans the path ("/./\\host" became "/\\host"): check and
+	// return the cleaned form, which is what the browser will receive.
+	clean := path.Clean(u.Path)
+	if strings.HasSuffix(u.Path, "/") && clean != "/" {
+		clean += "/"
+	}
+	u.Path, u.RawPath = clean, ""
+	out := u.String()
+	if !strings.HasPrefix(out, "/") || strings.HasPrefix(out, "//") {
+		return "/"
+	}
+	return out
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {

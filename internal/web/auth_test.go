@@ -569,6 +569,9 @@ func TestSafeNext(t *testing.T) {
 		"": "/", "/account": "/account", "/regions/RU-TUL?x=1": "/regions/RU-TUL?x=1",
 		"//evil.example": "/", "/\\evil.example": "/", "https://evil.example/": "/", "javascript:alert(1)": "/",
 		"/a\r\nSet-Cookie: x": "/",
+		// Issue 13 item 4: cleaned by http.Redirect into "/\\host" before the fix.
+		"/./\\evil.example": "/", "/.//evil.example": "/evil.example", "/%5Cevil.example": "/",
+		"/a/../account": "/account", "/regions/": "/regions/",
 	} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
@@ -583,8 +586,17 @@ func FuzzSafeNext(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		got := safeNext(s)
 		u, err := url.Parse(got)
-		if err != nil || u.Host != "" || u.Scheme != "" || !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") || strings.HasPrefix(got, "/\\") {
+		if err != nil || u.Host != "" || u.Scheme != "" || !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") || strings.ContainsRune(got, '\\') {
 			t.Fatalf("safeNext(%q) = %q leaves the site", s, got)
+		}
+		// What the browser receives is what http.Redirect makes of it.
+		w := httptest.NewRecorder()
+		http.Redirect(w, httptest.NewRequest("POST", "https://cifra.example/login", nil), got, http.StatusSeeOther)
+		loc := w.Header().Get("Location")
+		base, _ := url.Parse("https://cifra.example/login")
+		to, err := base.Parse(loc)
+		if err != nil || to.Host != "cifra.example" || strings.ContainsRune(loc, '\\') || strings.HasPrefix(loc, "//") {
+			t.Fatalf("safeNext(%q) = %q redirects to %q, off the site", s, got, loc)
 		}
 	})
 }
