@@ -164,7 +164,7 @@ func (e *engine) run() (*Result, error) {
 		r.Warnings = append(r.Warnings, g.warnings("ranks within")...)
 	}
 	ranks := make([]int, len(e.nodes)*nU)
-	order := make([]int, 0, nU)
+	var rk ranker
 	for k, n := range e.nodes {
 		nr := &NodeResult{
 			ID:           n.id,
@@ -175,7 +175,7 @@ func (e *engine) run() (*Result, error) {
 			EffWeight:    buf.eff[k],
 			Contribution: buf.contrib[k],
 		}
-		order = competitionRank(nr.Score, all, nr.Rank, order)
+		rk.rank(nr.Score, nr.Rank)
 		if len(groupings) > 0 {
 			nr.GroupRanks = make(map[string][]int, len(groupings))
 			for _, g := range groupings {

@@ -376,9 +376,10 @@ func (e *engine) uncertainty(ctx context.Context, opts UncertaintyOptions, track
 			}
 			leafRank[i][j] = make([][]int32, len(track))
 			r := make([]int, nU)
+			var rk ranker
 			for t, k := range track {
 				if n := e.nodes[k]; n.ind >= 0 {
-					competitionRank(normed[i][j][n.ind], all, r, nil)
+					rk.rank(normed[i][j][n.ind], r)
 					leafRank[i][j][t] = toInt32(r)
 				}
 			}
@@ -412,7 +413,7 @@ func (e *engine) uncertainty(ctx context.Context, opts UncertaintyOptions, track
 			buf := newAggBuf(nN, nU, false)
 			w := make([]float64, nN)
 			rank := make([]int, nU)
-			order := make([]int, 0, nU)
+			var rk ranker
 			pcg := rand.NewPCG(0, 0)
 			rng := rand.New(pcg)
 			pick := func(n int) int {
@@ -448,7 +449,7 @@ func (e *engine) uncertainty(ctx context.Context, opts UncertaintyOptions, track
 						copy(dst, lr)
 						continue
 					}
-					order = competitionRank(buf.score[k], all, rank, order)
+					rk.rank(buf.score[k], rank)
 					for u, r := range rank {
 						dst[u] = int32(r)
 					}
