@@ -37,7 +37,7 @@ type Methodology struct {
 	// lint.go), by line; Parse succeeds with them.
 	Warnings []Problem
 	Source   string // the file name it was loaded from
-	Raw         []byte // the file as read, for storing and versioning
+	Raw      []byte // the file as read, for storing and versioning
 
 	validFrom, validTo period.Period
 }
