@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/cifra-health/cifra/internal/stats"
 )
 
 // Run validates in and runs the whole pipeline: denominate, impute, screen,
@@ -213,7 +215,7 @@ func (e *engine) run() (*Result, error) {
 	// Best first; ties by id, so that leaders and laggards do not depend on
 	// the order of the units.
 	slices.SortFunc(sorted, func(a, b int) int {
-		if c := cmp.Compare(rankKey(r.Score[b]), rankKey(r.Score[a])); c != 0 {
+		if c := cmp.Compare(stats.RankKey(r.Score[b]), stats.RankKey(r.Score[a])); c != 0 {
 			return c
 		}
 		return cmp.Compare(in.Units[a].ID, in.Units[b].ID)

@@ -1,6 +1,10 @@
 package index
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/cifra-health/cifra/internal/stats"
+)
 
 // ranker ranks many score vectors of the same units, re-using its memory.
 // It gives the ranks competitionRank gives (1 = highest, ties by rankKey
@@ -12,7 +16,7 @@ type ranker struct {
 }
 
 type keyed struct {
-	key float64 // rankKey of the score, never NaN
+	key float64 // stats.RankKey of the score, never NaN
 	u   int
 }
 
@@ -21,7 +25,7 @@ func (r *ranker) rank(score []float64, rank []int) {
 	order := r.order[:0]
 	for u, s := range score {
 		if present(s) {
-			order = append(order, keyed{rankKey(s), u})
+			order = append(order, keyed{stats.RankKey(s), u})
 		} else {
 			rank[u] = 0
 		}
