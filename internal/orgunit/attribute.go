@@ -1,8 +1,9 @@
 package orgunit
 
 import (
+	"fmt"
+	"maps"
 	"slices"
-	"strconv"
 )
 
 // Built-in attributes: every unit in a hierarchy has them, derived from its
@@ -18,8 +19,14 @@ const (
 	AttrParent          = "parent" // code of the parent unit
 )
 
-// BuiltinAttributes lists the built-in attribute names.
-var BuiltinAttributes = []string{AttrFederalDistrict, AttrRegion, AttrType, AttrLevel, AttrTimeZone, AttrSettlement, AttrParent}
+// BuiltinAttributes lists the built-in attribute names (a new slice each
+// call: the list is not to be changed).
+func BuiltinAttributes() []string {
+	return []string{AttrFederalDistrict, AttrRegion, AttrType, AttrLevel, AttrTimeZone, AttrSettlement, AttrParent}
+}
+
+// IsBuiltinAttribute reports whether name is derived by Attribute.
+func IsBuiltinAttribute(name string) bool { return slices.Contains(BuiltinAttributes(), name) }
 
 // Attribute returns the value of a named attribute of unit code: the unit's
 // own Attributes first, then the built-in ones. ok is false for an unknown
@@ -65,25 +72,36 @@ func (h *Hierarchy) AttributeNames() []string {
 			seen[k] = true
 		}
 	}
-	names := make([]string, 0, len(seen))
-	for k := range seen {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	return names
+	return slices.Sorted(maps.Keys(seen))
 }
 
-// IsBuiltinAttribute reports whether name is derived by Attribute.
-func IsBuiltinAttribute(name string) bool { return slices.Contains(BuiltinAttributes, name) }
-
-// quoteList is for messages.
-func quoteList(ss []string) string {
-	out := ""
-	for i, s := range ss {
-		if i > 0 {
-			out += ", "
+// SetAttributes gives the units of t that h knows (by code, ISO code, ОКАТО
+// or name, as Lookup finds them) the attributes of t, replacing the values
+// of the same names and keeping the others; an empty value removes the
+// attribute. A unit of t that h does not know is an error naming its line,
+// and then nothing is changed. Like Add, it must not run concurrently with
+// any other call.
+func (h *Hierarchy) SetAttributes(t *AttributeTable) error {
+	targets := make([]*node, len(t.Units))
+	for i := range t.Units {
+		u, ok := h.Lookup(t.Units[i].Code)
+		if !ok {
+			return fmt.Errorf("%s, строка %d: организационная единица %q неизвестна", t.File, t.Lines[i], t.Units[i].Code)
 		}
-		out += strconv.Quote(s)
+		targets[i] = h.nodes[u.Code]
 	}
-	return out
+	for i, n := range targets {
+		for _, name := range t.Names {
+			v := t.Units[i].Attributes[name]
+			if v == "" {
+				delete(n.unit.Attributes, name)
+				continue
+			}
+			if n.unit.Attributes == nil {
+				n.unit.Attributes = map[string]string{}
+			}
+			n.unit.Attributes[name] = v
+		}
+	}
+	return nil
 }
