@@ -23,12 +23,13 @@ func newAggBuf(nNodes, nUnits int, withContrib bool) *aggBuf {
 }
 
 // aggregate scores every node bottom-up into buf. weights are per node
-// (indexed like e.nodes); override, when set, replaces every node's method.
+// (indexed like e.nodes); override, when its method is set, replaces every
+// node's method and exponent.
 //
 // A child without a value for a unit is left out and its siblings' weights
 // are re-scaled to the same total, so the parent is the mean of the present
 // children. A parent with no present child has no value either.
-func (e *engine) aggregate(norm [][]float64, screened []bool, weights []float64, override AggregateMethod, buf *aggBuf) error {
+func (e *engine) aggregate(norm [][]float64, screened []bool, weights []float64, override AggregateConfig, buf *aggBuf) error {
 	nUnits := len(screened)
 	for k := range e.nodes {
 		n := &e.nodes[k]
@@ -37,8 +38,8 @@ func (e *engine) aggregate(norm [][]float64, screened []bool, weights []float64,
 			continue
 		}
 		m, p := n.agg, n.p
-		if override != "" {
-			m = override
+		if override.Method != "" {
+			m, p = override.Method, override.P
 		}
 		total := 0.0
 		for _, c := range n.children {

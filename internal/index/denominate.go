@@ -3,7 +3,7 @@ package index
 import "math"
 
 // denominate returns values with the configured indicators divided by their
-// denominator series (times cfg.Scale). Only those rows are copied; the
+// denominator series (times cfg.ScaleOf the indicator). Only those rows are copied; the
 // others are shared with values. A missing, zero or non-finite denominator
 // makes the cell missing rather than infinite.
 func denominate(values [][]float64, denoms map[string][]float64, cfg DenominateConfig, indIndex map[string]int) [][]float64 {
@@ -15,6 +15,7 @@ func denominate(values [][]float64, denoms map[string][]float64, cfg DenominateC
 			continue // rejected by validateConfigRefs
 		}
 		d := denoms[name]
+		scale := cfg.ScaleOf(id)
 		out[i] = make([]float64, len(values[i]))
 		for u, v := range values[i] {
 			q := d[u]
@@ -22,7 +23,7 @@ func denominate(values [][]float64, denoms map[string][]float64, cfg DenominateC
 				out[i][u] = math.NaN()
 				continue
 			}
-			out[i][u] = v / q * cfg.Scale
+			out[i][u] = v / q * scale
 		}
 	}
 	return out

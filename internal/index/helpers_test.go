@@ -155,11 +155,16 @@ func synthetic(nU, nI int, seed uint64) *Input {
 // norm1 and treat1 allocate the output for one-off calls in tests.
 func norm1(x []float64, ind Indicator, cfg NormaliseConfig, m NormaliseMethod, ref int, ids []string) ([]float64, []string, error) {
 	out := make([]float64, len(x))
-	w, err := normalise(out, x, ind, cfg, m, ref, ids, nil)
+	w, _, err := normalise(out, x, ind, cfg, m, ref, ids, nil)
 	return out, w, err
 }
 
+// treat1 resolves cfg's defaults for an indicator without overrides.
 func treat1(x []float64, include []bool, cfg OutlierConfig, ids []string) ([]float64, Treatment) {
+	c, err := resolveConfig(Config{Outliers: cfg})
+	if err != nil {
+		panic(err)
+	}
 	out := make([]float64, len(x))
-	return out, treatOutliers(out, x, include, cfg, ids, nil)
+	return out, treatOutliers(out, x, include, resolveOutliers(c.Outliers, ""), ids, nil)
 }

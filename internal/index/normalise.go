@@ -19,16 +19,24 @@ func ratioScale(m NormaliseMethod) bool {
 	return false
 }
 
+// relative methods compare units with each other, so an indicator without
+// spread gives them nothing to compare: NormaliseConfig.Constant decides.
+func relative(m NormaliseMethod) bool {
+	switch m {
+	case NormMinMax, NormDistanceMax, NormZScore, NormRank, NormPercentileRank, NormBorda:
+		return true
+	}
+	return false
+}
+
 // normalise maps one indicator's values (NaN = missing or screened, no part
 // in any statistic) so that a higher result is always better:
 //
 //   - minmax, distance_to_max: (v−min)/(max−min) scaled to Range, with
 //     v = x for higher-is-better and v = −x for lower-is-better (the two
-//     methods coincide: 1 − (max−v)/(max−min) = (v−min)/(max−min)). When
-//     max == min every unit gets the midpoint of Range: the indicator does
-//     not discriminate, so it should neither reward nor punish anyone.
+//     methods coincide: 1 − (max−v)/(max−min) = (v−min)/(max−min)).
 //   - zscore: (v−mean)/sd·Scale + Centre (defaults 10 and 100), sd the n−1
-//     standard deviation; Centre for everyone when sd is 0.
+//     standard deviation.
 //   - rank: 1 = worst … n = best, ties get their average rank.
 //   - percentile_rank: (units strictly worse + ½·(other units tied)) / (n−1),
 //     i.e. (rank−1)/(n−1), 0 for the worst and 1 for the best, scaled to Range.
@@ -44,8 +52,12 @@ func ratioScale(m NormaliseMethod) bool {
 //   - goalposts: (x−lo)/(hi−lo), or (hi−x)/(hi−lo) for lower-is-better,
 //     clipped to [0, 1] and scaled to Range.
 //
-// The result goes to out (len(x)); sc may be nil.
-func normalise(out, x []float64, ind Indicator, cfg NormaliseConfig, method NormaliseMethod, refUnit int, unitIDs []string, sc *scratch) (warnings []string, err error) {
+// constant reports that every value was equal. For the relative methods
+// cfg.Constant then decides: missing leaves every value NaN, midpoint gives
+// the middle of the method's scale (the middle of Range, Centre, the average
+// rank (n+1)/2, (n−1)/2 units beaten). The other methods compare with fixed
+// numbers and keep their values. The result goes to out (len(x)); sc may be nil.
+func normalise(out, x []float64, ind Indicator, cfg NormaliseConfig, method NormaliseMethod, refUnit int, unitIDs []string, sc *scratch) (warnings []string, constant bool, err error) {
 	if sc == nil {
 		sc = &scratch{}
 	}
@@ -58,7 +70,7 @@ func normalise(out, x []float64, ind Indicator, cfg NormaliseConfig, method Norm
 		}
 	}
 	if len(idx) == 0 {
-		return nil, nil
+		return nil, false, nil
 	}
 	lo, hi := cfg.Range[0], cfg.Range[1]
 	scaled := func(p float64) float64 { return lo + p*(hi-lo) }
@@ -73,16 +85,30 @@ func normalise(out, x []float64, ind Indicator, cfg NormaliseConfig, method Norm
 		vmin, vmax = min(vmin, better(u)), max(vmax, better(u))
 		xmin, xmax = min(xmin, x[u]), max(xmax, x[u])
 	}
+	if vmax == vmin {
+		constant = true
+		if relative(method) {
+			if cfg.Constant == ConstantMidpoint {
+				warn("all %d values are equal (%g): constant rule midpoint gives everyone the middle of the %s scale", len(idx), xmin, method)
+				n := float64(len(idx))
+				mid := map[NormaliseMethod]float64{NormZScore: *cfg.Centre, NormRank: (n + 1) / 2, NormBorda: (n - 1) / 2}
+				v, ok := mid[method]
+				if !ok {
+					v = scaled(0.5)
+				}
+				for _, u := range idx {
+					out[u] = v
+				}
+			} else {
+				warn("all %d values are equal (%g): constant rule missing leaves the indicator without a value, so it drops out of its parent", len(idx), xmin)
+			}
+			return warnings, true, nil
+		}
+		warn("all %d values are equal (%g)", len(idx), xmin)
+	}
 
 	switch method {
 	case NormMinMax, NormDistanceMax:
-		if vmax == vmin {
-			warn("all values equal; %s gives everyone the midpoint of the range", method)
-			for _, u := range idx {
-				out[u] = scaled(0.5)
-			}
-			break
-		}
 		for _, u := range idx {
 			out[u] = scaled((better(u) - vmin) / (vmax - vmin))
 		}
@@ -95,7 +121,7 @@ func normalise(out, x []float64, ind Indicator, cfg NormaliseConfig, method Norm
 		sc.vals = vs
 		m, sd := mean(vs), sampleSD(vs)
 		if !(sd > 0) {
-			warn("no spread; zscore gives everyone the centre")
+			// One unit, or a spread lost in rounding: no one differs.
 			sd = math.Inf(1)
 		}
 		for k, u := range idx {
@@ -122,14 +148,14 @@ func normalise(out, x []float64, ind Indicator, cfg NormaliseConfig, method Norm
 
 	case NormDistanceRef:
 		if refUnit < 0 {
-			return nil, fmt.Errorf("indicator %q: distance_to_ref needs normalise.reference (a unit id)", ind.ID)
+			return nil, false, fmt.Errorf("indicator %q: distance_to_ref needs normalise.reference (a unit id)", ind.ID)
 		}
 		ref := x[refUnit]
 		if !present(ref) {
-			return nil, fmt.Errorf("indicator %q: reference unit %q has no value (missing or screened out); distance_to_ref needs one", ind.ID, unitIDs[refUnit])
+			return nil, false, fmt.Errorf("indicator %q: reference unit %q has no value (missing or screened out); distance_to_ref needs one", ind.ID, unitIDs[refUnit])
 		}
 		if ref <= 0 {
-			return nil, fmt.Errorf("indicator %q: reference unit %q has value %g; distance_to_ref needs a positive reference value", ind.ID, unitIDs[refUnit], ref)
+			return nil, false, fmt.Errorf("indicator %q: reference unit %q has value %g; distance_to_ref needs a positive reference value", ind.ID, unitIDs[refUnit], ref)
 		}
 		for _, u := range idx {
 			if ind.Direction == HigherIsBetter {
@@ -137,18 +163,18 @@ func normalise(out, x []float64, ind Indicator, cfg NormaliseConfig, method Norm
 				continue
 			}
 			if x[u] <= 0 {
-				return nil, fmt.Errorf("indicator %q (lower is better): unit %q has value %g; distance_to_ref divides by it, choose another method", ind.ID, unitIDs[u], x[u])
+				return nil, false, fmt.Errorf("indicator %q (lower is better): unit %q has value %g; distance_to_ref divides by it, choose another method", ind.ID, unitIDs[u], x[u])
 			}
 			out[u] = ref / x[u] * 100
 		}
 
 	case NormDistanceTarget:
 		if ind.Target == nil {
-			return nil, fmt.Errorf("indicator %q: distance_to_target needs a target", ind.ID)
+			return nil, false, fmt.Errorf("indicator %q: distance_to_target needs a target", ind.ID)
 		}
 		t := *ind.Target
 		if !(t > 0) {
-			return nil, fmt.Errorf("indicator %q: distance_to_target needs a positive target, got %g", ind.ID, t)
+			return nil, false, fmt.Errorf("indicator %q: distance_to_target needs a positive target, got %g", ind.ID, t)
 		}
 		for _, u := range idx {
 			var p float64
@@ -165,7 +191,7 @@ func normalise(out, x []float64, ind Indicator, cfg NormaliseConfig, method Norm
 
 	case NormFractionMax:
 		if !(xmax > 0) {
-			return nil, fmt.Errorf("indicator %q: fraction_of_max needs a positive maximum, got %g", ind.ID, xmax)
+			return nil, false, fmt.Errorf("indicator %q: fraction_of_max needs a positive maximum, got %g", ind.ID, xmax)
 		}
 		for _, u := range idx {
 			v := x[u]
@@ -178,11 +204,11 @@ func normalise(out, x []float64, ind Indicator, cfg NormaliseConfig, method Norm
 	case NormGoalposts:
 		gp, ok := cfg.Goalposts[ind.ID]
 		if !ok {
-			return nil, fmt.Errorf("indicator %q: goalposts normalisation but no goalposts for it", ind.ID)
+			return nil, false, fmt.Errorf("indicator %q: goalposts normalisation but no goalposts for it", ind.ID)
 		}
 		glo, ghi := gp[0], gp[1]
 		if !(glo < ghi) {
-			return nil, fmt.Errorf("indicator %q: goalposts must be [low, high] with low < high, got [%g, %g]", ind.ID, glo, ghi)
+			return nil, false, fmt.Errorf("indicator %q: goalposts must be [low, high] with low < high, got [%g, %g]", ind.ID, glo, ghi)
 		}
 		for _, u := range idx {
 			p := (x[u] - glo) / (ghi - glo)
@@ -193,9 +219,9 @@ func normalise(out, x []float64, ind Indicator, cfg NormaliseConfig, method Norm
 		}
 
 	default:
-		return nil, fmt.Errorf("indicator %q: unknown normalisation %q", ind.ID, method)
+		return nil, false, fmt.Errorf("indicator %q: unknown normalisation %q", ind.ID, method)
 	}
-	return warnings, nil
+	return warnings, constant, nil
 }
 
 // avgRanks ranks the units idx by key ascending: rank[k] is the 1-based rank

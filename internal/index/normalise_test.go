@@ -88,19 +88,54 @@ func TestNormaliseConstant(t *testing.T) {
 	cfg.Centre = &centre
 	x := []float64{3, 3, 3}
 	ids := []string{"a", "b", "c"}
+	// Midpoint: the middle of each scale, for 3 units: range 0–100 → 50,
+	// the z centre 100, the average rank (3+1)/2 = 2, (3−1)/2 = 1 beaten.
 	for _, tt := range []struct {
 		m    NormaliseMethod
 		want float64
-	}{{NormMinMax, 50}, {NormZScore, 100}, {NormRank, 2}, {NormPercentileRank, 50}, {NormBorda, 0}} {
-		got, warn, err := norm1(x, Indicator{ID: "x", Direction: HigherIsBetter}, cfg, tt.m, -1, ids)
-		if err != nil {
-			t.Fatal(err)
-		}
-		assertFloats(t, string(tt.m), got, []float64{tt.want, tt.want, tt.want})
-		if (tt.m == NormMinMax || tt.m == NormZScore) && len(warn) != 1 {
-			t.Errorf("%s: warnings %v, want one", tt.m, warn)
+	}{{NormMinMax, 50}, {NormDistanceMax, 50}, {NormZScore, 100}, {NormRank, 2}, {NormPercentileRank, 50}, {NormBorda, 1}} {
+		for _, rule := range []Constant{ConstantMidpoint, ConstantMissing} {
+			cfg.Constant = rule
+			out := make([]float64, len(x))
+			warn, constant, err := normalise(out, x, Indicator{ID: "x", Direction: HigherIsBetter}, cfg, tt.m, -1, ids, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tt.want
+			if rule == ConstantMissing {
+				want = nan // COINr: 0/0
+			}
+			assertFloats(t, string(tt.m)+" "+string(rule), out, []float64{want, want, want})
+			if !constant || len(warn) != 1 || !strings.Contains(warn[0], string(rule)) {
+				t.Errorf("%s %s: constant %v, warnings %q; want constant and one warning naming the rule", tt.m, rule, constant, warn)
+			}
 		}
 	}
+	// Methods that compare with fixed numbers keep their values: 3 of
+	// goalposts [0, 6] is half way.
+	cfg.Goalposts = map[string][2]float64{"x": {0, 6}}
+	out := make([]float64, len(x))
+	_, constant, err := normalise(out, x, Indicator{ID: "x", Direction: HigherIsBetter}, cfg, NormGoalposts, -1, ids, nil)
+	if err != nil || !constant {
+		t.Fatalf("goalposts: constant %v, %v", constant, err)
+	}
+	assertFloats(t, "goalposts", out, []float64{50, 50, 50})
+}
+
+func TestConstantIndicatorDropsOut(t *testing.T) {
+	// b is constant: with the default rule it has no value, so the index
+	// is a alone (siblings re-weighted); with midpoint b adds 50 to each.
+	in := &Input{
+		Units:      units(3),
+		Indicators: hib("a", "b"),
+		Values:     [][]float64{{1, 2, 3}, {7, 7, 7}},
+		Tree:       flatTree("a", "b"),
+	}
+	r := mustRun(t, in)
+	assertFloats(t, "missing rule", r.Score, []float64{0, 50, 100})
+	in.Config.Normalise.Constant = ConstantMidpoint
+	r = mustRun(t, in)
+	assertFloats(t, "midpoint rule", r.Score, []float64{25, 50, 75})
 }
 
 func TestNormaliseErrors(t *testing.T) {

@@ -6,23 +6,46 @@ import (
 	"slices"
 )
 
-// treatOutliers applies the OECD/JRC Handbook outlier rule as COINr does.
-// Only units with include[u] and an observed value take part; the others come
-// back NaN. Skewness and kurtosis are skewKurt's Excel-style G1 and G2.
+// outlierRule is OutlierConfig resolved for one indicator.
+type outlierRule struct {
+	enabled    bool
+	skew, kurt float64
+	maxPoints  int
+	second     SecondStep
+	lambda     float64
+	strict     bool
+	combine    bool
+}
+
+// fails reports whether skewness s and kurtosis k call for treatment. NaN
+// (too few distinct values to estimate them) never does.
+func (r outlierRule) fails(s, k float64) bool {
+	if r.strict {
+		return math.Abs(s) > r.skew && k > r.kurt
+	}
+	return math.Abs(s) >= r.skew && k >= r.kurt
+}
+
+// treatOutliers applies the OECD/JRC Handbook outlier rule as COINr's
+// Treat() does by default. Only units with include[u] and an observed value
+// take part; the others come back NaN. Skewness and kurtosis are skewKurt's
+// Excel-style G1 and G2.
 //
-// An indicator needs treatment while |skew| > cfg.Skewness and
-// kurt > cfg.Kurtosis. It is then winsorised one point at a time on the side
-// of the current skew: the k most extreme points on that side all take the
-// value of the (k+1)-th in sorted order (ties broken by unit order). It stops
-// as soon as the rule no longer holds. If it still holds after
-// cfg.MaxPoints points, winsorisation is discarded and the original values
-// are log-transformed, mirrored for negative skew so that order is kept:
+// While the indicator fails (see outlierRule.fails) and fewer than
+// rule.maxPoints points are clipped, the side of the current skew (high for
+// skew ≥ 0) is winsorised one value at a time: every point at the current
+// extreme — all of them when several are tied — takes the next value
+// inwards, and the count of clipped points is the number of points at the
+// cap on each side, ties included, so one step may take it past maxPoints
+// (COINr's winsorise). Winsorising stops early when a step would leave a
+// single distinct value. If the indicator still fails, the second step is
+// applied to the original values (to the winsorised ones with combine),
+// and the result kept whether or not it passes.
 //
-//	skew > 0: log(x − min + 0.01·(max − min))
-//	skew < 0: −log(max − x + 0.01·(max − min))
-//
-// The treated values go to out (len(x)); sc may be nil.
-func treatOutliers(out, x []float64, include []bool, cfg OutlierConfig, unitIDs []string, sc *scratch) Treatment {
+// Ties are clipped together and the units of a tie are listed by id, so the
+// result does not depend on the order of the units. The treated values go
+// to out (len(x)); sc may be nil.
+func treatOutliers(out, x []float64, include []bool, rule outlierRule, unitIDs []string, sc *scratch) Treatment {
 	if sc == nil {
 		sc = &scratch{}
 	}
@@ -42,18 +65,15 @@ func treatOutliers(out, x []float64, include []bool, cfg OutlierConfig, unitIDs 
 		SkewBefore: skew, KurtBefore: kurt, SkewAfter: skew, KurtAfter: kurt,
 		WinsorLow: math.NaN(), WinsorHigh: math.NaN(),
 	}
-	needs := func(s, k float64) bool { return math.Abs(s) > cfg.Skewness && k > cfg.Kurtosis }
-	if !cfg.Enabled || !needs(skew, kurt) {
+	if !rule.enabled || !rule.fails(skew, kurt) {
 		return t
 	}
 
-	// Sort by value, ties by unit order, so the clipped units are
-	// deterministic.
 	slices.SortFunc(order, func(a, b int) int {
 		if c := cmp.Compare(x[a], x[b]); c != 0 {
 			return c
 		}
-		return cmp.Compare(a, b)
+		return cmp.Compare(unitIDs[a], unitIDs[b])
 	})
 	sorted := vals
 	for k, u := range order {
@@ -61,59 +81,97 @@ func treatOutliers(out, x []float64, include []bool, cfg OutlierConfig, unitIDs 
 	}
 	n := len(sorted)
 	cur := slices.Clone(sorted)
-	hi, lo := 0, 0 // points winsorised on each side
+	hi, lo := 0, 0 // points at the cap on each side after the last step there
 	s, k := skew, kurt
-	for needs(s, k) {
-		// Keep at least two distinct positions unclipped; past that the
-		// series has no shape left to winsorise.
-		if hi+lo >= cfg.MaxPoints || hi+lo+2 >= n {
-			logTransform(out, order, sorted, skew)
-			t.LogTransformed, t.Treated = true, true
-			t.SkewAfter, t.KurtAfter = skewKurt(valuesAt(out, order))
-			return t
-		}
-		if s > 0 {
-			hi++
-			for j := n - hi; j < n; j++ {
-				cur[j] = sorted[n-1-hi]
+	for rule.fails(s, k) && hi+lo < rule.maxPoints {
+		if s >= 0 {
+			top := n - 1 // first position of the tie at the current maximum
+			for top > 0 && cur[top-1] == cur[n-1] {
+				top--
 			}
+			if top == 0 || cur[top-1] == cur[0] {
+				break // one distinct value would be left
+			}
+			for j := top; j < n; j++ {
+				cur[j] = cur[top-1]
+			}
+			hi = n - top
 		} else {
-			lo++
-			for j := range lo {
-				cur[j] = sorted[lo]
+			bot := 0 // last position of the tie at the current minimum
+			for bot < n-1 && cur[bot+1] == cur[0] {
+				bot++
 			}
+			if bot == n-1 || cur[bot+1] == cur[n-1] {
+				break
+			}
+			for j := 0; j <= bot; j++ {
+				cur[j] = cur[bot+1]
+			}
+			lo = bot + 1
 		}
 		s, k = skewKurt(cur)
 	}
-	for j, u := range order {
-		out[u] = cur[j]
-	}
-	// Most extreme first on each side.
-	for j := n - 1; j >= n-hi; j-- {
-		t.Winsorised = append(t.Winsorised, unitIDs[order[j]])
-	}
-	for j := range lo {
-		t.Winsorised = append(t.Winsorised, unitIDs[order[j]])
-	}
-	t.WinsorLow, t.WinsorHigh = cur[0], cur[n-1]
-	t.SkewAfter, t.KurtAfter = s, k
 	t.Treated = true
+	if !rule.fails(s, k) || rule.second == SecondNone {
+		for j, u := range order {
+			out[u] = cur[j]
+		}
+		t.Winsorised = winsorisedIDs(order, hi, lo, unitIDs)
+		t.WinsorLow, t.WinsorHigh = cur[0], cur[n-1]
+		t.SkewAfter, t.KurtAfter = s, k
+		if len(t.Winsorised) == 0 {
+			t.Treated = false // max_points 0 with no second step
+		}
+		return t
+	}
+	base := sorted
+	if rule.combine {
+		base = cur
+		t.Winsorised = winsorisedIDs(order, hi, lo, unitIDs)
+		t.WinsorLow, t.WinsorHigh = cur[0], cur[n-1]
+	}
+	transform(out, order, base, rule, skew)
+	t.Transform = rule.second
+	t.LogTransformed = rule.second == SecondLog || rule.second == SecondLogMirrored
+	t.SkewAfter, t.KurtAfter = skewKurt(valuesAt(out, order))
 	return t
 }
 
-// logTransform overwrites out at the given units with the (mirrored) log of
-// the original sorted values.
-func logTransform(out []float64, order []int, sorted []float64, skew float64) {
-	lo, hi := sorted[0], sorted[len(sorted)-1]
-	if hi == lo {
-		return
+// winsorisedIDs lists the clipped units, most extreme first on each side,
+// high side first.
+func winsorisedIDs(order []int, hi, lo int, unitIDs []string) []string {
+	var ids []string
+	n := len(order)
+	for j := n - 1; j >= n-hi; j-- {
+		ids = append(ids, unitIDs[order[j]])
 	}
+	for j := range lo {
+		ids = append(ids, unitIDs[order[j]])
+	}
+	return ids
+}
+
+// transform overwrites out at the given units with the second step applied
+// to base (sorted ascending, aligned with order). skew is the original
+// skewness, which decides the mirroring of log_mirrored. Every transform
+// is increasing, so the order of the units is kept.
+func transform(out []float64, order []int, base []float64, rule outlierRule, skew float64) {
+	lo, hi := base[0], base[len(base)-1]
 	off := 0.01 * (hi - lo)
 	for j, u := range order {
-		if skew > 0 {
-			out[u] = math.Log(sorted[j] - lo + off)
-		} else {
-			out[u] = -math.Log(hi - sorted[j] + off)
+		v := base[j]
+		switch {
+		case rule.second == SecondBoxCox:
+			v = v - lo + 1
+			if rule.lambda == 0 {
+				out[u] = math.Log(v)
+			} else {
+				out[u] = (math.Pow(v, rule.lambda) - 1) / rule.lambda
+			}
+		case rule.second == SecondLogMirrored && skew < 0:
+			out[u] = -math.Log(hi - v + off)
+		default:
+			out[u] = math.Log(v - lo + off)
 		}
 	}
 }

@@ -3,11 +3,12 @@ package index
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 )
 
 func TestTreatOutliers(t *testing.T) {
-	ids := []string{"u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9", "u10", "u11", "u12", "u13"}
+	ids := []string{"u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9", "u10", "u11", "u12", "u13", "u14", "u15", "u16"}
 	on := OutlierConfig{Enabled: true, Skewness: 2, Kurtosis: 3.5, MaxPoints: 5}
 	one := on
 	one.MaxPoints = 1
@@ -27,10 +28,30 @@ func TestTreatOutliers(t *testing.T) {
 	x := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 90, 100}
 	// With 5 points allowed X needs two: 90, 100 → 12 (1…12, 12, 12).
 	// Y = 100 − X: negative skew, log mirrored: −log(99 − y + 0.99).
+	// COINr's log_CT does not mirror: log(y − 0 + 0.99), skew −2.8621687472.
 	y := make([]float64, len(x))
 	for i, v := range x {
 		y[i] = 100 - v
 	}
+	mirrored := one
+	mirrored.Second = SecondLogMirrored
+	// Box-Cox λ = ½ with COINr's shift x − min + 1 = x: 2(√x − 1), skew
+	// 1.9706762287.
+	half := 0.5
+	boxcox := one
+	boxcox.Second, boxcox.Lambda = SecondBoxCox, &half
+	// No second step keeps the one winsorised point, although X still fails.
+	none := one
+	none.Second = SecondNone
+	// Combined: the log of the winsorised 1…12, 90, 90, log(x − 1 + 0.89),
+	// skew 0.6812210476.
+	combine := one
+	combine.Combine = true
+	// T = 1…15, 200, 200 (skew 2.5877032398, kurt 5.3669254250): the tie at
+	// 200 is clipped in one step, both points to 15, although that is two
+	// points and max_points is 1 (COINr counts the points at the cap after
+	// the step); skew after −0.1479077639.
+	tie := append([]float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, 200, 200)
 
 	tests := []struct {
 		name                   string
@@ -51,8 +72,18 @@ func TestTreatOutliers(t *testing.T) {
 			[]string{"u13", "u12"}, 1, 12, false, func(v float64) float64 { return min(v, 12) }},
 		{"log after max points", x, one, 2.2619748136, 3.7851231556, 0.7798456377,
 			nil, math.NaN(), math.NaN(), true, func(v float64) float64 { return math.Log(v - 0.01) }},
-		{"negative log mirror", y, one, -2.2619748136, 3.7851231556, -0.7798456377,
+		{"negative log mirror", y, mirrored, -2.2619748136, 3.7851231556, -0.7798456377,
 			nil, math.NaN(), math.NaN(), true, func(v float64) float64 { return -math.Log(99 - v + 0.99) }},
+		{"negative log as COINr", y, one, -2.2619748136, 3.7851231556, -2.8621687472,
+			nil, math.NaN(), math.NaN(), true, func(v float64) float64 { return math.Log(v + 0.99) }},
+		{"box-cox", x, boxcox, 2.2619748136, 3.7851231556, 1.9706762287,
+			nil, math.NaN(), math.NaN(), false, func(v float64) float64 { return 2 * (math.Sqrt(v) - 1) }},
+		{"no second step", x, none, 2.2619748136, 3.7851231556, 2.2380632860,
+			[]string{"u13"}, 1, 90, false, func(v float64) float64 { return min(v, 90) }},
+		{"combined", x, combine, 2.2619748136, 3.7851231556, 0.6812210476,
+			[]string{"u13"}, 1, 90, true, func(v float64) float64 { return math.Log(min(v, 90) - 1 + 0.89) }},
+		{"tie clipped together", tie, one, 2.5877032398, 5.3669254250, -0.1479077639,
+			[]string{"u16", "u15"}, 1, 15, false, func(v float64) float64 { return min(v, 15) }},
 		{"disabled", a, OutlierConfig{Skewness: 2, Kurtosis: 3.5, MaxPoints: 5}, 3.1188957452, 9.7992447162, 3.1188957452,
 			nil, math.NaN(), math.NaN(), false, func(v float64) float64 { return v }},
 	}
@@ -63,7 +94,7 @@ func TestTreatOutliers(t *testing.T) {
 			for i := range include {
 				include[i] = true
 			}
-			out, tr := treat1(tt.x, include, tt.cfg, ids)
+			out, tr := treat1(tt.x, include, tt.cfg, ids[:len(tt.x)])
 			if math.Abs(tr.SkewBefore-tt.skewBefore) > loose || math.Abs(tr.KurtBefore-tt.kurtBefore) > loose {
 				t.Errorf("before: skew %.10f kurt %.10f", tr.SkewBefore, tr.KurtBefore)
 			}
@@ -79,7 +110,7 @@ func TestTreatOutliers(t *testing.T) {
 			if tr.LogTransformed != tt.log {
 				t.Errorf("log = %v", tr.LogTransformed)
 			}
-			wantTreated := tt.log || len(tt.winsorised) > 0
+			wantTreated := tt.log || len(tt.winsorised) > 0 || tr.Transform == SecondBoxCox
 			if tr.Treated != wantTreated {
 				t.Errorf("treated = %v, want %v", tr.Treated, wantTreated)
 			}
@@ -88,7 +119,7 @@ func TestTreatOutliers(t *testing.T) {
 				want[i] = tt.want(v)
 			}
 			assertFloats(t, "treated", out, want)
-			if tt.log && math.Abs(tr.KurtAfter) > 3.5 {
+			if tt.log && tt.cfg.Second != "" && math.Abs(tr.KurtAfter) > 3.5 {
 				t.Errorf("kurtosis after log %g", tr.KurtAfter)
 			}
 		})
@@ -124,5 +155,46 @@ func TestTreatOutliersInRun(t *testing.T) {
 	ex, _ := r.Explain("u9", "n_a")
 	if !ex.Winsorised || ex.Raw != 100 || ex.Treated != 9 {
 		t.Errorf("explain u9: %+v", ex)
+	}
+}
+
+func TestTreatOutliersThresholds(t *testing.T) {
+	// Limits set to exactly A's own skewness and kurtosis: COINr's
+	// inclusive test (|skew| ≥ limit and kurt ≥ limit) treats, the strict
+	// one does not.
+	a := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 100}
+	ids := []string{"u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"}
+	s, k := skewKurt(a)
+	for _, tt := range []struct {
+		th      Thresholds
+		treated bool
+	}{{ThresholdsInclusive, true}, {"", true}, {ThresholdsStrict, false}} {
+		_, tr := treat1(a, allTrue(len(a)), OutlierConfig{Enabled: true, Skewness: s, Kurtosis: k, Thresholds: tt.th}, ids)
+		if tr.Treated != tt.treated {
+			t.Errorf("thresholds %q: treated %v, want %v", tt.th, tr.Treated, tt.treated)
+		}
+	}
+}
+
+func TestOutlierOverridePerIndicator(t *testing.T) {
+	// The same skewed series twice; b's override switches treatment off,
+	// so only a is winsorised (100 → 9).
+	series := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 100}
+	off := false
+	in := &Input{
+		Units:      units(10),
+		Indicators: hib("a", "b"),
+		Values:     [][]float64{series, series},
+		Tree:       flatTree("a", "b"),
+		Config: Config{Outliers: OutlierConfig{Enabled: true,
+			Indicators: map[string]OutlierOverride{"b": {Enabled: &off}}}},
+	}
+	r := mustRun(t, in)
+	if r.Indicators[0].Treated[9] != 9 || r.Indicators[1].Treated[9] != 100 {
+		t.Errorf("treated u9: a %g, b %g; want 9 and 100", r.Indicators[0].Treated[9], r.Indicators[1].Treated[9])
+	}
+	in.Config.Outliers.Indicators = map[string]OutlierOverride{"nope": {}}
+	if _, err := Run(in); err == nil || !strings.Contains(err.Error(), `unknown indicator "nope"`) {
+		t.Errorf("override of an unknown indicator: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -76,5 +77,34 @@ func TestLeadersCappedAtRanked(t *testing.T) {
 	r := mustRun(t, in)
 	if !slices.Equal(r.Leaders, []string{"u1", "u0"}) || !slices.Equal(r.Laggards, []string{"u0", "u1"}) {
 		t.Errorf("leaders %v laggards %v", r.Leaders, r.Laggards)
+	}
+}
+
+func TestRankerMatchesCompetitionRank(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var rk ranker
+	for trial := range 200 {
+		n := 1 + rng.IntN(60)
+		score := make([]float64, n)
+		for u := range score {
+			switch rng.IntN(4) {
+			case 0:
+				score[u] = nan
+			case 1:
+				score[u] = float64(rng.IntN(5)) // ties
+			default:
+				score[u] = rng.NormFloat64() * 10
+			}
+		}
+		all := make([]int, n)
+		for u := range all {
+			all[u] = u
+		}
+		want, got := make([]int, n), make([]int, n)
+		competitionRank(score, all, want, nil)
+		rk.rank(score, got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("trial %d: ranker %v, competitionRank %v (scores %v)", trial, got, want, score)
+		}
 	}
 }

@@ -18,13 +18,18 @@ type Result struct {
 	GroupRank []int     // rank within Unit.Group; 0 when unranked
 	Grade     []string  // Grade.Name; "" when unranked or below every grade
 	Screened  []bool
-	Leaders   []string // best first
-	Laggards  []string // worst first
-	Warnings  []string
+	// GroupRanks ranks the root within each grouping of Config.Ranks.Within,
+	// by grouping name (nodes have theirs in NodeResult.GroupRanks).
+	GroupRanks map[string][]int
+	Leaders    []string // best first
+	Laggards   []string // worst first
+	Warnings   []string
 
 	// Methods actually used (defaults resolved), for reports.
 	ImputeMethod    ImputeMethod
 	NormaliseMethod NormaliseMethod
+	// Order is the order screening and imputation ran in.
+	Order Order
 }
 
 // IndicatorResult traces one indicator through every stage. Each slice is
@@ -38,6 +43,9 @@ type IndicatorResult struct {
 	Normalised  []float64
 	WasImputed  []bool
 	Treatment   Treatment
+	// Constant is true when the indicator had no spread among the units
+	// taking part, so the Normalise.Constant rule decided its values.
+	Constant bool
 }
 
 // Treatment reports what the outlier step did to one indicator. Skewness and
@@ -52,8 +60,11 @@ type Treatment struct {
 	// the winsorised side(s), the observed min/max otherwise. NaN when the
 	// indicator was not winsorised.
 	WinsorLow, WinsorHigh float64
-	LogTransformed        bool
-	// Treated is true when winsorisation or the log transform was applied.
+	// Transform is the second step applied (log, log_mirrored, boxcox), ""
+	// when none was; LogTransformed is true for the two logs.
+	Transform      SecondStep
+	LogTransformed bool
+	// Treated is true when winsorisation or a transform was applied.
 	Treated bool
 }
 
@@ -66,7 +77,12 @@ type NodeResult struct {
 	Aggregation AggregateMethod // how this node combines its children (inner nodes)
 	P           float64         // exponent when Aggregation is generalised
 	Score       []float64       // per unit; for a leaf, the normalised indicator
-	Weight      float64         // nominal weight
+	// Rank is Score ranked across units, 1 = best, ties sharing the best
+	// rank; 0 without a score. GroupRanks ranks within each grouping of
+	// Config.Ranks.Within, by grouping name.
+	Rank       []int
+	GroupRanks map[string][]int
+	Weight     float64 // nominal weight
 	// EffWeight is the per-unit weight within the parent after re-scaling
 	// for missing siblings (0 when this node has no value for the unit). The
 	// root's is 1.

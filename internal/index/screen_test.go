@@ -31,13 +31,26 @@ func TestScreen(t *testing.T) {
 	// Indicator a over kept units u0 = 1, u1 = 2 only: u3's 1000 must not
 	// stretch the range. minmax → 0, 100.
 	assertFloats(t, "a normalised", r.Indicators[0].Normalised, []float64{0, 100, nan, nan, nan})
-	// c: u1 imputed with mean(1, 4) = 2.5 (imputation sees every unit),
-	// then minmax over u0 = 1, u1 = 2.5 → 0, 100.
-	assertFloats(t, "c imputed", r.Indicators[2].Imputed, []float64{1, 2.5, 2.5, 2.5, 4})
-	assertFloats(t, "c normalised", r.Indicators[2].Normalised, []float64{0, 100, nan, nan, nan})
+	// c, screening first: u1 imputed with the mean over the kept units,
+	// u0's 1 alone (u4's 4 is screened out), so c is constant among them
+	// and, by the default constant rule, has no value: scores are the mean
+	// of a and b, u0 (0+0)/2 = 0, u1 (100+100)/2 = 100.
+	assertFloats(t, "c imputed", r.Indicators[2].Imputed, []float64{1, 1, nan, nan, 4})
+	assertFloats(t, "c normalised", r.Indicators[2].Normalised, []float64{nan, nan, nan, nan, nan})
+	if !r.Indicators[2].Constant {
+		t.Error("c not reported constant")
+	}
+	assertFloats(t, "score", r.Score, []float64{0, 100, nan, nan, nan})
 	if !slices.Equal(r.Rank, []int{2, 1, 0, 0, 0}) {
 		t.Errorf("Rank = %v", r.Rank)
 	}
+	// Imputing first, every unit's observed values feed the mean:
+	// mean(1, 4) = 2.5 for u1 (and the screened units), then minmax over
+	// u0 = 1, u1 = 2.5 → 0, 100.
+	in.Config.Order = ImputeThenScreen
+	r = mustRun(t, in)
+	assertFloats(t, "c imputed first", r.Indicators[2].Imputed, []float64{1, 2.5, 2.5, 2.5, 4})
+	assertFloats(t, "c normalised", r.Indicators[2].Normalised, []float64{0, 100, nan, nan, nan})
 	for u := 2; u < 5; u++ {
 		if !closeTo(r.Score[u], nan) || r.Grade[u] != "" || r.GroupRank[u] != 0 {
 			t.Errorf("screened unit %d: score %v grade %q group rank %d", u, r.Score[u], r.Grade[u], r.GroupRank[u])

@@ -10,12 +10,24 @@ const (
 )
 
 // Unit is one unit being compared (a region, or an МО when a methodology
-// ranks organisations). Group is used by group imputation and by ranks within
-// a group (the federal district for regions).
+// ranks organisations). Group is the default grouping, used by group
+// imputation and ranks within a group when a methodology names no attribute
+// (the federal district for regions). Attributes are any other groupings a
+// methodology may name (income group, МО type…): attribute name → value.
 type Unit struct {
-	ID    string
-	Name  string
-	Group string
+	ID         string
+	Name       string
+	Group      string
+	Attributes map[string]string
+}
+
+// Attr is the unit's value of a grouping: "" names Group, anything else an
+// attribute. A unit without the attribute has "" (it belongs to no group).
+func (u *Unit) Attr(name string) string {
+	if name == "" {
+		return u.Group
+	}
+	return u.Attributes[name]
 }
 
 // Indicator is one column of the input matrix.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Defaults applied when a Config field is left at its zero value.
@@ -27,15 +28,20 @@ type engine struct {
 	indIndex  map[string]int
 	nodes     []cnode // post-order: children before parents, root last
 	nodeIndex map[string]int
-	used      []bool      // indicator is referenced by a leaf
-	denom     [][]float64 // values after denomination, per indicator
-	refUnit   int         // Normalise.Reference as a unit index, -1 if unset
+	used      []bool        // indicator is referenced by a leaf
+	denom     [][]float64   // values after denomination, per indicator
+	refUnit   int           // Normalise.Reference as a unit index, -1 if unset
+	outliers  []outlierRule // per indicator
+	// groupings are built on first use by grouping (before any worker
+	// starts): an engine is not safe for concurrent use.
+	groupings map[string]*grouping
 }
 
 // cnode is a Node flattened into engine.nodes.
 type cnode struct {
 	id, name string
 	parent   int   // -1 for the root
+	depth    int   // 0 for the root
 	children []int // indices into engine.nodes
 	ind      int   // indicator index for leaves, -1 for inner nodes
 	weight   float64
@@ -67,7 +73,50 @@ func compile(in *Input) (*engine, error) {
 		return nil, fmt.Errorf("index: config: %w", err)
 	}
 	e.denom = denominate(in.Values, in.Denominators, e.cfg.Denominate, e.indIndex)
+	e.outliers = make([]outlierRule, len(in.Indicators))
+	for i, ind := range in.Indicators {
+		e.outliers[i] = resolveOutliers(e.cfg.Outliers, ind.ID)
+	}
 	return e, nil
+}
+
+// resolveOutliers applies the per-indicator override of id to c (whose
+// defaults are resolved).
+func resolveOutliers(c OutlierConfig, id string) outlierRule {
+	r := outlierRule{enabled: c.Enabled, skew: c.Skewness, kurt: c.Kurtosis, maxPoints: c.MaxPoints,
+		second: c.Second, strict: c.Thresholds == ThresholdsStrict, combine: c.Combine}
+	if c.Lambda != nil {
+		r.lambda = *c.Lambda
+	}
+	o, ok := c.Indicators[id]
+	if !ok {
+		return r
+	}
+	if o.Enabled != nil {
+		r.enabled = *o.Enabled
+	}
+	if o.Skewness != nil {
+		r.skew = *o.Skewness
+	}
+	if o.Kurtosis != nil {
+		r.kurt = *o.Kurtosis
+	}
+	if o.MaxPoints != nil {
+		r.maxPoints = *o.MaxPoints
+	}
+	if o.Second != "" {
+		r.second = o.Second
+	}
+	if o.Lambda != nil {
+		r.lambda = *o.Lambda
+	}
+	if o.Thresholds != "" {
+		r.strict = o.Thresholds == ThresholdsStrict
+	}
+	if o.Combine != nil {
+		r.combine = *o.Combine
+	}
+	return r
 }
 
 func (e *engine) validateData() error {
@@ -124,14 +173,24 @@ func (e *engine) validateData() error {
 
 // resolveConfig fills defaults and rejects values no method can use.
 func resolveConfig(c Config) (Config, error) {
+	switch c.Order {
+	case "":
+		c.Order = ScreenThenImpute
+	case ScreenThenImpute, ImputeThenScreen:
+	default:
+		return c, fmt.Errorf("order: unknown value %q (want %s or %s)", c.Order, ScreenThenImpute, ImputeThenScreen)
+	}
 	if c.Denominate.Scale == 0 {
 		c.Denominate.Scale = 1
 	}
-	if c.Impute.Method == "" {
-		c.Impute.Method = ImputeNone
+	for id, f := range c.Denominate.Scales {
+		if !(f > 0) || math.IsInf(f, 0) {
+			return c, fmt.Errorf("denominate: scales: indicator %q: the factor must be a positive number, got %g", id, f)
+		}
 	}
-	if !validImpute(c.Impute.Method) {
-		return c, fmt.Errorf("impute: unknown method %q", c.Impute.Method)
+	var err error
+	if c.Impute, err = resolveImpute(c.Impute); err != nil {
+		return c, err
 	}
 	if a := c.Screen.MinAvailability; a < 0 || a > 1 || math.IsNaN(a) {
 		return c, fmt.Errorf("screen: min_availability must be within 0..1, got %g", a)
@@ -148,6 +207,30 @@ func resolveConfig(c Config) (Config, error) {
 	}
 	if o.Skewness < 0 || o.MaxPoints < 0 {
 		return c, fmt.Errorf("outliers: skewness and max_points must not be negative")
+	}
+	if o.Second == "" {
+		o.Second = SecondLog
+	}
+	if o.Thresholds == "" {
+		o.Thresholds = ThresholdsInclusive
+	}
+	if err := checkOutlierChoices("outliers", o.Second, o.Thresholds, o.Lambda); err != nil {
+		return c, err
+	}
+	for id, ov := range o.Indicators {
+		if (ov.Skewness != nil && *ov.Skewness < 0) || (ov.MaxPoints != nil && *ov.MaxPoints < 0) {
+			return c, fmt.Errorf("outliers: indicators: %q: skewness and max_points must not be negative", id)
+		}
+		second, lambda := o.Second, o.Lambda
+		if ov.Second != "" {
+			second = ov.Second
+		}
+		if ov.Lambda != nil {
+			lambda = ov.Lambda
+		}
+		if err := checkOutlierChoices(fmt.Sprintf("outliers: indicators: %q", id), second, ov.Thresholds, lambda); err != nil {
+			return c, err
+		}
 	}
 	n := &c.Normalise
 	if n.Method == "" {
@@ -172,6 +255,18 @@ func resolveConfig(c Config) (Config, error) {
 	if n.Scale < 0 {
 		return c, fmt.Errorf("normalise: scale must be positive, got %g", n.Scale)
 	}
+	switch n.Constant {
+	case "":
+		n.Constant = ConstantMissing
+	case ConstantMissing, ConstantMidpoint:
+	default:
+		return c, fmt.Errorf("normalise: constant: unknown rule %q (want %s or %s)", n.Constant, ConstantMissing, ConstantMidpoint)
+	}
+	for i, g := range c.Ranks.Within {
+		if slices.Contains(c.Ranks.Within[:i], g) {
+			return c, fmt.Errorf("ranks: within: grouping %q is listed twice", g)
+		}
+	}
 	if c.Aggregate.Method == "" {
 		c.Aggregate.Method = AggArithmetic
 	}
@@ -182,6 +277,47 @@ func resolveConfig(c Config) (Config, error) {
 		return c, fmt.Errorf("leaders and laggards must not be negative")
 	}
 	return c, nil
+}
+
+// resolveImpute fills the defaults of an imputation and checks it.
+func resolveImpute(c ImputeConfig) (ImputeConfig, error) {
+	if c.Method == "" {
+		c.Method = ImputeNone
+	}
+	if !validImpute(c.Method) {
+		return c, fmt.Errorf("impute: unknown method %q", c.Method)
+	}
+	switch c.EmptyGroup {
+	case "":
+		c.EmptyGroup = EmptyGroupMissing
+	case EmptyGroupMissing, EmptyGroupAllUnits:
+	default:
+		return c, fmt.Errorf("impute: empty_group: unknown rule %q (want %s or %s)", c.EmptyGroup, EmptyGroupMissing, EmptyGroupAllUnits)
+	}
+	return c, nil
+}
+
+// checkOutlierChoices checks the second step and threshold rule of an
+// outlier setting ("" thresholds: inherited, already checked).
+func checkOutlierChoices(ctx string, second SecondStep, th Thresholds, lambda *float64) error {
+	switch second {
+	case SecondLog, SecondLogMirrored, SecondNone, "":
+	case SecondBoxCox:
+		if lambda == nil {
+			return fmt.Errorf("%s: second step boxcox needs lambda", ctx)
+		}
+		if math.IsNaN(*lambda) || math.IsInf(*lambda, 0) {
+			return fmt.Errorf("%s: lambda must be a finite number", ctx)
+		}
+	default:
+		return fmt.Errorf("%s: second: unknown step %q (want log, log_mirrored, boxcox or none)", ctx, second)
+	}
+	switch th {
+	case "", ThresholdsInclusive, ThresholdsStrict:
+	default:
+		return fmt.Errorf("%s: thresholds: unknown rule %q (want inclusive or strict)", ctx, th)
+	}
+	return nil
 }
 
 func validImpute(m ImputeMethod) bool {
@@ -235,7 +371,7 @@ func (e *engine) flattenTree() error {
 		if n.Weight < 0 || math.IsNaN(n.Weight) || math.IsInf(n.Weight, 0) {
 			return 0, fmt.Errorf("node %q: weight must be a finite non-negative number, got %g", n.ID, n.Weight)
 		}
-		c := cnode{id: n.ID, name: n.Name, ind: -1, weight: n.Weight}
+		c := cnode{id: n.ID, name: n.Name, ind: -1, weight: n.Weight, depth: depth}
 		if len(n.Children) == 0 {
 			if n.Indicator == "" {
 				return 0, fmt.Errorf("leaf %q references no indicator", n.ID)
@@ -298,6 +434,16 @@ func (e *engine) validateConfigRefs() error {
 		}
 		if _, ok := e.in.Denominators[name]; !ok {
 			return fmt.Errorf("denominate: indicator %q: no denominator series %q in the input", id, name)
+		}
+	}
+	for id := range e.cfg.Denominate.Scales {
+		if _, ok := e.cfg.Denominate.By[id]; !ok {
+			return fmt.Errorf("denominate: scales: indicator %q is not denominated (not in denominate.by)", id)
+		}
+	}
+	for id := range e.cfg.Outliers.Indicators {
+		if _, ok := e.indIndex[id]; !ok {
+			return fmt.Errorf("outliers: indicators: unknown indicator %q", id)
 		}
 	}
 	if ref := e.cfg.Normalise.Reference; ref != "" {

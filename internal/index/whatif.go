@@ -78,7 +78,7 @@ func WhatIf(in *Input, unit string, opts WhatIfOptions) ([]Lever, error) {
 			if q == 0 || !present(q) {
 				continue
 			}
-			raw = to * q / e.cfg.Denominate.Scale
+			raw = to * q / e.cfg.Denominate.ScaleOf(ind.ID)
 		}
 		r, err := e.withValue(i, u, raw).run()
 		if err != nil {

@@ -21,6 +21,8 @@ type builder struct {
 	m      *Methodology
 	des    map[string]int // data element id -> line
 	inds   map[string]int // indicator id -> line
+	// nodePaths locates every tree node by id, for the warnings.
+	nodePaths map[string]string
 }
 
 var (
@@ -46,6 +48,7 @@ func (b *builder) build(raw *rawFile) *Methodology {
 	b.dataSets(raw.DataSets)
 	b.rules(raw.ValidationRules)
 	b.inputs(raw.Inputs)
+	b.lint()
 	return b.m
 }
 

@@ -33,8 +33,11 @@ type Methodology struct {
 	DataSets    []DataSet
 	Validation  []ValidationRule
 	Inputs      []Input
-	Source      string // the file name it was loaded from
-	Raw         []byte // the file as read, for storing and versioning
+	// Warnings are things that are allowed but probably not meant (see
+	// lint.go), by line; Parse succeeds with them.
+	Warnings []Problem
+	Source   string // the file name it was loaded from
+	Raw      []byte // the file as read, for storing and versioning
 
 	validFrom, validTo period.Period
 }
@@ -84,24 +87,32 @@ type Indicator struct {
 }
 
 // UncertaintyDefaults are the methodology's suggested settings for the
-// Monte Carlo uncertainty analysis; a user may change them per run.
+// Monte Carlo uncertainty analysis; a user may change them per run. The
+// method lists are alternatives that differ from the pipeline in the method
+// only; Alternatives carry their own parameters; Noise sets the weight
+// noise per level of the tree (WeightJitter for the levels it leaves out).
 type UncertaintyDefaults struct {
 	Draws          int                     `yaml:"draws" json:"draws,omitempty"`
 	WeightJitter   float64                 `yaml:"weight_jitter" json:"weight_jitter,omitempty"`
+	Noise          []index.WeightNoise     `yaml:"noise" json:"noise,omitempty"`
 	Normalisations []index.NormaliseMethod `yaml:"normalisations" json:"normalisations,omitempty"`
 	Aggregations   []index.AggregateMethod `yaml:"aggregations" json:"aggregations,omitempty"`
 	Imputations    []index.ImputeMethod    `yaml:"imputations" json:"imputations,omitempty"`
+	Alternatives   index.Alternatives      `yaml:"alternatives" json:"alternatives"`
 }
 
-// Options turns the defaults into index options with the given seed.
+// Options turns the defaults into index options with the given seed (the
+// alternatives' slices are shared with u: treat them as read-only).
 func (u UncertaintyDefaults) Options(seed uint64) index.UncertaintyOptions {
 	return index.UncertaintyOptions{
 		Draws:          u.Draws,
 		Seed:           seed,
 		WeightJitter:   u.WeightJitter,
+		Noise:          slices.Clone(u.Noise),
 		Normalisations: slices.Clone(u.Normalisations),
 		Aggregations:   slices.Clone(u.Aggregations),
 		Imputations:    slices.Clone(u.Imputations),
+		Alternatives:   u.Alternatives,
 	}
 }
 

@@ -9,8 +9,9 @@ import (
 
 // treeState tracks ids across the whole tree.
 type treeState struct {
-	nodes map[string]int // node id -> line
-	used  map[string]int // indicator id -> line of the leaf using it
+	nodes map[string]int    // node id -> line
+	paths map[string]string // node id -> path, for later checks
+	used  map[string]int    // indicator id -> line of the leaf using it
 }
 
 // tree builds the index tree. It returns nil when the file has no index.
@@ -21,7 +22,8 @@ func (b *builder) tree(raw *rawNode) *index.Node {
 		}
 		return nil
 	}
-	st := &treeState{nodes: map[string]int{}, used: map[string]int{}}
+	st := &treeState{nodes: map[string]int{}, paths: map[string]string{}, used: map[string]int{}}
+	b.nodePaths = st.paths
 	ctx := "index"
 	if raw.ID != "" {
 		ctx = fmt.Sprintf("index %q", raw.ID)
@@ -116,6 +118,7 @@ func (b *builder) checkNodeID(path, ctx, id string, st *treeState) {
 		return
 	}
 	st.nodes[id] = b.line(path)
+	st.paths[id] = path
 }
 
 // treeIndicators lists the indicator ids of the leaves, in tree order.

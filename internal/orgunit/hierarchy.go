@@ -6,6 +6,7 @@ package orgunit
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -46,6 +47,7 @@ func (h *Hierarchy) Add(u Unit) error {
 		return fmt.Errorf("add orgunit %q: %w", u.Code, err)
 	}
 	u.Groups = slices.Clone(u.Groups)
+	u.Attributes = maps.Clone(u.Attributes)
 	if u.ShortName == "" {
 		u.ShortName = u.Name
 	}

@@ -23,6 +23,10 @@ type Unit struct {
 	// form used after "в" ("в Тульской области").
 	NameGen, NameDat, NameLoc string
 	Groups                    []string // organisation-unit group codes
+	// Attributes are named properties a methodology may group units by
+	// (income group, urban or rural…), attribute name → value; see
+	// Hierarchy.Attribute for the ones every unit has.
+	Attributes map[string]string
 }
 
 // In returns the phrase "в <locative>", e.g. "в Тульской области". Units
