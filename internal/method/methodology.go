@@ -228,3 +228,39 @@ func (m *Methodology) SetValidity(from, to string) error {
 	m.ValidFrom, m.ValidTo, m.validFrom, m.validTo = from, to, f, t
 	return nil
 }
+
+// Attributes lists the unit attributes the methodology groups units by —
+// the imputation's and its uncertainty alternatives' group_by, ranks.within
+// — once each, in that order; "" (the default unit group, the federal
+// district for regions) is left out.
+func (m *Methodology) Attributes() []string {
+	var names []string
+	add := func(name string) {
+		if name != "" && !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	grouped := func(c index.ImputeConfig) bool {
+		return c.Method == index.ImputeGroupMean || c.Method == index.ImputeGroupMedian
+	}
+	if grouped(m.Pipeline.Impute) {
+		add(m.Pipeline.Impute.GroupBy)
+	}
+	for _, alt := range m.Uncertainty.Alternatives.Impute {
+		if grouped(alt) && alt.GroupBy == "" {
+			alt.GroupBy = m.Pipeline.Impute.GroupBy // as the analysis resolves it
+		}
+		if grouped(alt) {
+			add(alt.GroupBy)
+		}
+	}
+	for _, imp := range m.Uncertainty.Imputations {
+		if imp == index.ImputeGroupMean || imp == index.ImputeGroupMedian {
+			add(m.Pipeline.Impute.GroupBy)
+		}
+	}
+	for _, name := range m.Pipeline.Ranks.Within {
+		add(name)
+	}
+	return names
+}

@@ -127,8 +127,18 @@ func (e *Engine) compute(ctx context.Context, m *method.Methodology, p period.Pe
 		r.Inputs = append(r.Inputs, InputRef{DataElement: in.DataElement, Methodology: src.ID, Version: src.Version, Node: node})
 	}
 
+	attrs := m.Attributes()
 	for _, x := range units {
-		r.Units = append(r.Units, UnitRef{Code: e.Universe.Codes[x], Name: e.Universe.Names[x], Group: e.Universe.Group[x], GroupName: e.Universe.GroupName[x]})
+		ref := UnitRef{Code: e.Universe.Codes[x], Name: e.Universe.Names[x], Group: e.Universe.Group[x], GroupName: e.Universe.GroupName[x]}
+		for _, name := range attrs {
+			if v := e.Universe.Attribute(x, name); v != "" {
+				if ref.Attributes == nil {
+					ref.Attributes = make(map[string]string, len(attrs))
+				}
+				ref.Attributes[name] = v
+			}
+		}
+		r.Units = append(r.Units, ref)
 	}
 	r.Elements = make([]ElementRef, len(m.DataElements))
 	r.ElementValues = make([][]Num, len(m.DataElements))

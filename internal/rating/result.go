@@ -40,9 +40,12 @@ type Result struct {
 	Laggards   []string       `json:"laggards"`
 	Warnings   []string       `json:"warnings,omitempty"`
 	Grades     []index.Grade  `json:"grades"`
-	idx        *index.Result  // rebuilt, not stored
-	input      *index.Input   // rebuilt, not stored
-	method     *method.Methodology
+	// Order is when units were screened out: before imputation (the
+	// default) or after it.
+	Order  index.Order   `json:"order,omitempty"`
+	idx    *index.Result // rebuilt, not stored
+	input  *index.Input  // rebuilt, not stored
+	method *method.Methodology
 }
 
 // UnitRef names a ranked unit.
@@ -51,6 +54,10 @@ type UnitRef struct {
 	Name      string `json:"name"`
 	Group     string `json:"group,omitempty"`
 	GroupName string `json:"group_name,omitempty"`
+	// Attributes are the unit's values of the attributes the methodology
+	// groups by (Methodology.Attributes), kept so that a stored result
+	// re-runs with the same groups.
+	Attributes map[string]string `json:"attributes,omitempty"`
 }
 
 // ElementRef describes a data element of the methodology.
@@ -105,8 +112,13 @@ type TreatmentRef struct {
 	WinsorLow      Num      `json:"winsor_low"`
 	WinsorHigh     Num      `json:"winsor_high"`
 	LogTransformed bool     `json:"log_transformed"`
-	Treated        bool     `json:"treated"`
-	Imputed        int      `json:"imputed"`
+	// Transform is the second step applied (log, log_mirrored, boxcox).
+	Transform string `json:"transform,omitempty"`
+	Treated   bool   `json:"treated"`
+	Imputed   int    `json:"imputed"`
+	// Constant: the indicator had no spread, so pipeline.normalise.constant
+	// decided its values.
+	Constant bool `json:"constant,omitempty"`
 }
 
 // Row is one unit's line of the league table.
@@ -127,6 +139,11 @@ type Row struct {
 	Leader     bool           `json:"leader"`
 	Laggard    bool           `json:"laggard"`
 	Scores     map[string]Num `json:"scores"` // every tree node's score for this unit
+	// Ranks is every tree node's rank (1 = best, 0 = no score); Within
+	// ranks every node within each grouping of pipeline.ranks.within:
+	// grouping → node → rank.
+	Ranks  map[string]int            `json:"ranks"`
+	Within map[string]map[string]int `json:"within,omitempty"`
 }
 
 // Index is the detailed pipeline output (rebuilt on first use).
@@ -149,7 +166,7 @@ func (r *Result) UnitIndex(code string) int {
 func (r *Result) indexInput(m *method.Methodology) *index.Input {
 	in := &index.Input{Tree: m.Tree, Config: m.Pipeline, Denominators: map[string][]float64{}}
 	for _, u := range r.Units {
-		in.Units = append(in.Units, index.Unit{ID: u.Code, Name: u.Name, Group: u.Group})
+		in.Units = append(in.Units, index.Unit{ID: u.Code, Name: u.Name, Group: u.Group, Attributes: u.Attributes})
 	}
 	for i, ind := range m.Indicators {
 		in.Indicators = append(in.Indicators, index.Indicator{ID: ind.ID, Direction: ind.Direction, Target: ind.Target})
@@ -173,7 +190,31 @@ func (r *Result) Rebuild(m *method.Methodology) error {
 		return fmt.Errorf("rebuild %s %s: %w", r.Methodology, r.Period, err)
 	}
 	r.idx, r.input, r.method = res, in, m
+	for i := range r.Rows {
+		if r.Rows[i].Ranks == nil { // stored before every node was ranked
+			r.Rows[i].Ranks, r.Rows[i].Within = nodeRanks(res, i)
+		}
+	}
 	return nil
+}
+
+// nodeRanks is unit u's rank in every node, overall and within each
+// grouping.
+func nodeRanks(res *index.Result, u int) (ranks map[string]int, within map[string]map[string]int) {
+	ranks = make(map[string]int, len(res.Nodes))
+	for id, nr := range res.Nodes {
+		ranks[id] = nr.Rank[u]
+		for g, gr := range nr.GroupRanks {
+			if within == nil {
+				within = map[string]map[string]int{}
+			}
+			if within[g] == nil {
+				within[g] = make(map[string]int, len(res.Nodes))
+			}
+			within[g][id] = gr[u]
+		}
+	}
+	return ranks, within
 }
 
 // run executes the pipeline and fills the league table.
@@ -186,6 +227,7 @@ func (r *Result) run(m *method.Methodology) error {
 	r.idx, r.input, r.method = res, in, m
 	r.Root = res.Root
 	r.Grades = m.Pipeline.Grades
+	r.Order = res.Order
 	r.Nodes = nil
 	var walk func(n *index.Node, parent string, depth int)
 	walk = func(n *index.Node, parent string, depth int) {
@@ -206,7 +248,8 @@ func (r *Result) run(m *method.Methodology) error {
 		tr := ir.Treatment
 		r.Treatments = append(r.Treatments, TreatmentRef{Indicator: ir.ID, SkewBefore: Num(tr.SkewBefore), KurtBefore: Num(tr.KurtBefore),
 			SkewAfter: Num(tr.SkewAfter), KurtAfter: Num(tr.KurtAfter), Winsorised: tr.Winsorised, WinsorLow: Num(tr.WinsorLow),
-			WinsorHigh: Num(tr.WinsorHigh), LogTransformed: tr.LogTransformed, Treated: tr.Treated, Imputed: n})
+			WinsorHigh: Num(tr.WinsorHigh), LogTransformed: tr.LogTransformed, Transform: string(tr.Transform), Treated: tr.Treated,
+			Imputed: n, Constant: ir.Constant})
 	}
 	labels := map[string]string{}
 	for _, g := range m.Pipeline.Grades {
@@ -232,6 +275,7 @@ func (r *Result) run(m *method.Methodology) error {
 		for id, nr := range res.Nodes {
 			row.Scores[id] = Num(nr.Score[i])
 		}
+		row.Ranks, row.Within = nodeRanks(res, i)
 		r.Rows[i] = row
 	}
 	r.Warnings = append(r.Warnings, res.Warnings...)

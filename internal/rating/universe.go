@@ -17,13 +17,17 @@ type Universe struct {
 	Group      []string // federal district code for regions and below
 	GroupName  []string
 	Population []float64
-	index      map[string]int
-	bottomUp   []int
+	// attrs holds the own attributes of units not in a hierarchy (a units
+	// file's); units of h answer from it, built-in attributes included.
+	attrs    []map[string]string
+	h        *orgunit.Hierarchy
+	index    map[string]int
+	bottomUp []int
 }
 
 // NewUniverse flattens a hierarchy.
 func NewUniverse(h *orgunit.Hierarchy) *Universe {
-	u := &Universe{index: map[string]int{}}
+	u := &Universe{index: map[string]int{}, h: h}
 	var walk func(code string, parent int)
 	walk = func(code string, parent int) {
 		unit, ok := h.Get(code)
@@ -76,6 +80,40 @@ func FlatUniverse(codes []string, level orgunit.Level) *Universe {
 	}
 	u.order()
 	return u
+}
+
+// TableUniverse makes a universe of the independent units of a units file,
+// in file order, with their names and attributes, for outside data that
+// group by attributes Cifra does not hold (income group, continent…).
+func TableUniverse(t *orgunit.AttributeTable, level orgunit.Level) *Universe {
+	u := &Universe{index: map[string]int{}}
+	for _, unit := range t.Units {
+		u.index[unit.Code] = len(u.Codes)
+		u.Codes = append(u.Codes, unit.Code)
+		u.Names = append(u.Names, unit.Name)
+		u.Levels = append(u.Levels, level)
+		u.Parent = append(u.Parent, -1)
+		u.Group = append(u.Group, "")
+		u.GroupName = append(u.GroupName, "")
+		u.Population = append(u.Population, 0)
+		u.attrs = append(u.attrs, unit.Attributes)
+	}
+	u.order()
+	return u
+}
+
+// Attribute is unit i's value of a named attribute, "" when it has none:
+// the hierarchy's (own and built-in, see orgunit.Hierarchy.Attribute) for a
+// universe of a hierarchy, the units file's otherwise.
+func (u *Universe) Attribute(i int, name string) string {
+	if u.h != nil {
+		v, _ := u.h.Attribute(u.Codes[i], name)
+		return v
+	}
+	if i < len(u.attrs) {
+		return u.attrs[i][name]
+	}
+	return ""
 }
 
 func (u *Universe) order() {
