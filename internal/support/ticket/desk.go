@@ -78,6 +78,15 @@ type Desk struct {
 	ReopenWindow time.Duration
 }
 
+// matrix is the region's matrix, the default one if none is set (a zero
+// Matrix would give every ticket priority 0).
+func (d Desk) matrix() priority.Matrix {
+	if d.Matrix == (priority.Matrix{}) {
+		return priority.DefaultMatrix()
+	}
+	return d.Matrix
+}
+
 // DefaultReopenWindow is two weeks.
 const DefaultReopenWindow = 14 * 24 * time.Hour
 
@@ -113,7 +122,7 @@ func (d Desk) Open(s Spec, a Actor, at time.Time) (*Ticket, error) {
 	case !s.Source.valid():
 		return nil, fail(ErrInvalid, "неизвестный источник «%s»", s.Source)
 	}
-	pr, err := d.Matrix.Priority(s.Impact, s.Urgency)
+	pr, err := d.matrix().Priority(s.Impact, s.Urgency)
 	if err != nil {
 		return nil, fail(ErrInvalid, "%v", err)
 	}
@@ -267,7 +276,7 @@ func (d Desk) fill(t *Ticket, c Command, a Actor, e *Event) error {
 	case ActWithdraw:
 		e.Code = Withdrawn
 	case ActPriority:
-		pr, err := d.Matrix.Priority(c.Impact, c.Urgency)
+		pr, err := d.matrix().Priority(c.Impact, c.Urgency)
 		if err != nil {
 			return fail(ErrInvalid, "%v", err)
 		}
