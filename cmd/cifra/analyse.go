@@ -19,16 +19,22 @@ func regionCode(h *orgunit.Hierarchy, s string) (string, error) {
 	if u, ok := h.Lookup(s); ok {
 		return u.Code, nil
 	}
-	return "", fmt.Errorf("--region %q: no such organisation unit", s)
+	return "", fmt.Errorf("--region %q: такой организационной единицы нет", s)
 }
 
 func newExplainCmd(g *globals) *cobra.Command {
 	var rf resultFlags
 	var region, node string
+	var asJSON bool
 	cmd := &cobra.Command{
-		Use:     "explain",
-		Short:   "Explain a unit's score: raw values, formula, normalised value, weight and contribution",
-		Example: `  cifra explain --region RU-TUL --period 2020`,
+		Use:   "explain",
+		Short: "Explain a unit's score: raw values, formula, normalised value, weight and contribution",
+		Long: `Explains, in Russian, why a region has its score and place: each criterion
+against the median of the rated regions, its weight and contribution, each
+indicator from its data to its points, and the strongest and weakest
+indicators. --json prints the whole tree with unrounded numbers.`,
+		Example: `  cifra explain --region RU-TUL
+  cifra explain --region "Тульская область" --period 2020 --json`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, st, err := openCatalog(cmd.Context(), g)
@@ -48,12 +54,16 @@ func newExplainCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if !asJSON {
+				return writeExplanation(g.stdout, r, ex)
+			}
 			enc := json.NewEncoder(g.stdout)
 			enc.SetIndent("", "  ")
 			return enc.Encode(ex)
 		},
 	}
 	rf.register(cmd)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the whole explanation tree as JSON, numbers unrounded")
 	cmd.Flags().StringVar(&region, "region", "", "unit: ISO code, ОКАТО or name")
 	cmd.Flags().StringVar(&node, "node", "", "tree node (default: the index)")
 	_ = cmd.MarkFlagRequired("region")

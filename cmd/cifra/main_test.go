@@ -233,7 +233,7 @@ func TestImportDryRunThenImport(t *testing.T) {
 
 func TestExplainWhatIfUncertainty(t *testing.T) {
 	db := demoDatabase(t)
-	out, stderr, code := cli(t, "explain", "--region", "RU-TUL", "--period", "2020", "--db", db)
+	out, stderr, code := cli(t, "explain", "--region", "RU-TUL", "--period", "2020", "--json", "--db", db)
 	if code != 0 {
 		t.Fatalf("explain: %s", stderr)
 	}
