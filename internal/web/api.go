@@ -27,9 +27,10 @@ const DefaultMethodology = "health-digital-maturity"
 
 // Server holds what the handlers share.
 type Server struct {
-	cat *catalog.Catalog
-	log *slog.Logger
-	mux *http.ServeMux
+	cat   *catalog.Catalog
+	log   *slog.Logger
+	mux   *http.ServeMux
+	table []Route // what routes() registered (routes.go)
 
 	mu          sync.Mutex
 	uncertainty map[string][]index.UnitUncertainty
@@ -44,39 +45,6 @@ func New(cat *catalog.Catalog, log *slog.Logger) *Server {
 	s.routes()
 	return s
 }
-
-func (s *Server) routes() {
-	s.mux.HandleFunc("GET /api/v1/orgunits", s.orgUnits)
-	s.mux.HandleFunc("GET /api/v1/orgunits/{code}", s.orgUnit)
-	s.mux.HandleFunc("GET /api/v1/methodologies", s.methodologies)
-	s.mux.HandleFunc("GET /api/v1/methodologies/{id}", s.methodology)
-	s.mux.HandleFunc("GET /api/v1/methodologies/{id}/indicators", s.indicators)
-	s.mux.HandleFunc("GET /api/v1/periods", s.periods)
-	s.mux.HandleFunc("GET /api/v1/rating", s.rating)
-	s.mux.HandleFunc("GET /api/v1/analytics", s.analytics)
-	s.mux.HandleFunc("GET /api/v1/regions/{code}/scorecard", s.scorecard)
-	s.mux.HandleFunc("GET /api/v1/regions/{code}/explain", s.explain)
-	s.mux.HandleFunc("GET /api/v1/regions/{code}/whatif", s.whatIf)
-	s.mux.HandleFunc("GET /api/v1/uncertainty", s.uncertaintyHandler)
-	s.mux.HandleFunc("GET /api/v1/", func(w http.ResponseWriter, r *http.Request) {
-		problem(w, r, http.StatusNotFound, "no such API resource")
-	})
-	s.mux.HandleFunc("GET /{$}", s.home)
-	s.pageRoutes()
-	s.reportRoutes()
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
-	s.authRoutes()
-	for _, f := range routeHooks {
-		f(s)
-	}
-}
-
-// routeHooks let feature files register their routes from init(), beside
-// their handlers and their entries in the policy table (addPolicies).
-var routeHooks []func(*Server)
-
-// addRoutes registers a feature's routes; routes() calls f once per server.
-func addRoutes(f func(*Server)) { routeHooks = append(routeHooks, f) }
 
 // ServeHTTP implements http.Handler, recovering from handler panics with a
 // problem response rather than a dropped connection.

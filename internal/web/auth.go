@@ -132,17 +132,6 @@ func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
-// handle registers h under pattern behind guard, which applies the route's
-// policy from routePolicies; registering a pattern without a policy is a
-// programming error.
-func (s *Server) handle(pattern string, h http.HandlerFunc) {
-	pol, ok := routePolicies[pattern]
-	if !ok {
-		panic("web: no route policy for " + pattern)
-	}
-	s.mux.Handle(pattern, s.guard(pol, h))
-}
-
 // guard enforces a route policy: CSRF protection on state-changing
 // methods, authentication, then the permission. Scope rules that depend on
 // the request body are the handler's (see ScopeBody).
@@ -206,19 +195,4 @@ func unauthorized(w http.ResponseWriter, r *http.Request, pol RoutePolicy, detai
 	}
 	w.Header().Set("WWW-Authenticate", `Bearer realm="cifra"`)
 	problem(w, r, http.StatusUnauthorized, detail)
-}
-
-// authRoutes registers the login pages and the write API; routes() calls it.
-func (s *Server) authRoutes() {
-	s.handle("GET /login", s.loginPage)
-	s.handle("POST /login", s.loginSubmit)
-	s.handle("POST /logout", s.logout)
-	s.handle("GET /account", s.accountPage)
-	s.handle("POST /account/password", s.changePassword)
-	s.handle("POST /account/tokens", s.createToken)
-	s.handle("POST /account/tokens/{token}/revoke", s.revokeToken)
-	s.handle("POST /api/v1/dataValueSets", s.importDataValues)
-	s.handle("GET /audit", s.auditPage)
-	s.handle("GET /api/v1/audit/values", s.auditValuesExport)
-	s.handle("GET /api/v1/audit/security", s.auditSecurityExport)
 }

@@ -24,22 +24,6 @@ import (
 // (methodologies) and security events (security_audit). GET /audit shows
 // them with shared filters; each has an export.
 
-func init() {
-	addPolicies(map[string]RoutePolicy{
-		// Like the values export: ?orgunit= must lie in scope and approval
-		// steps are limited to the units in scope.
-		"GET /api/v1/audit/approvals": {Access: Authenticated, Perm: auth.ReadAudit, Scope: ScopeQuery},
-		// Methodologies concern every unit (and are public), so any auditor
-		// reads their log; ?orgunit= is still checked so that the page's
-		// shared filters behave the same on every export.
-		"GET /api/v1/audit/methodologies": {Access: Authenticated, Perm: auth.ReadAudit, Scope: ScopeQuery},
-	})
-	addRoutes(func(s *Server) {
-		s.handle("GET /api/v1/audit/approvals", s.auditApprovalsExport)
-		s.handle("GET /api/v1/audit/methodologies", s.auditMethodologiesExport)
-	})
-}
-
 // auditLimit bounds one page or export of the audit logs.
 const auditLimit = 1000
 

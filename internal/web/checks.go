@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"sort"
 
-	"github.com/cifra-health/cifra/internal/auth"
 	"github.com/cifra-health/cifra/internal/catalog"
 	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/workflow"
@@ -16,13 +15,6 @@ import (
 // the caller's scope: validation-rule violations per unit, outliers per
 // data element (z-score, modified z-score, bounds) and completeness and
 // timeliness per reporting unit.
-
-func init() {
-	addPolicies(map[string]RoutePolicy{
-		"GET /checks": {Access: Authenticated, Perm: auth.ReadData, Scope: ScopeQuery, Page: true},
-	})
-	addRoutes(func(s *Server) { s.handle("GET /checks", s.checksPage) })
-}
 
 type outlierView struct {
 	Element, ElementID string

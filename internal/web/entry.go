@@ -28,21 +28,6 @@ import (
 // audit shows where a value came from); submitting is refused while the
 // saved values break a validation rule.
 
-func init() {
-	addPolicies(map[string]RoutePolicy{
-		"GET /entry": {Access: Authenticated, Perm: auth.WriteData, Scope: ScopeQuery, Page: true},
-		// The unit is in the path: the handlers check it against the scope
-		// (403) after resolving it.
-		"GET /entry/{dataset}/{orgunit}/{period}":  {Access: Authenticated, Perm: auth.ReadData, Page: true},
-		"POST /entry/{dataset}/{orgunit}/{period}": {Access: Authenticated, Perm: auth.WriteData, Page: true},
-	})
-	addRoutes(func(s *Server) {
-		s.handle("GET /entry", s.entryList)
-		s.handle("GET /entry/{dataset}/{orgunit}/{period}", s.entryForm)
-		s.handle("POST /entry/{dataset}/{orgunit}/{period}", s.entrySave)
-	})
-}
-
 // entryCell is one unit × period of the list.
 type entryCell struct {
 	UnitName, UnitCode string

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cifra-health/cifra/internal/auth"
 	"github.com/cifra-health/cifra/internal/feed"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/pathway"
@@ -20,39 +19,7 @@ import (
 // Scheduling-feed routes: the JSON API under /api/v1/feed, the push
 // endpoint and the /slots and /pathway pages. Aggregate reads are public
 // like the rest of the read API; lists of lost cases name patients, so they
-// need an account that may read data in the unit asked for.
-func init() {
-	addPolicies(map[string]RoutePolicy{
-		"GET /api/v1/feed/snapshots":    {Access: Public},
-		"GET /api/v1/feed/slots":        {Access: Public},
-		"GET /api/v1/feed/alerts":       {Access: Public},
-		"GET /api/v1/feed/bookings":     {Access: Public},
-		"GET /api/v1/feed/emd":          {Access: Public},
-		"GET /api/v1/feed/pathway":      {Access: Public},
-		"GET /api/v1/feed/pathway/lost": {Access: Authenticated, Perm: auth.ReadData, Scope: ScopeQuery},
-		"POST /api/v1/feed":             {Access: Authenticated, Perm: auth.WriteData, Scope: ScopeBody},
-		"GET /slots":                    {Access: Public},
-		"GET /pathway":                  {Access: Public},
-		"GET /pathway/lost.xlsx":        {Access: Authenticated, Perm: auth.ReadData, Scope: ScopeQuery, Page: true},
-	})
-	addRoutes(func(s *Server) { s.feedRoutes() })
-}
-
-// feedRoutes registers the feed routes; routes() calls it through the
-// addRoutes hook above.
-func (s *Server) feedRoutes() {
-	s.handle("GET /api/v1/feed/snapshots", s.apiFeedSnapshots)
-	s.handle("GET /api/v1/feed/slots", s.apiFeedSlots)
-	s.handle("GET /api/v1/feed/alerts", s.apiFeedAlerts)
-	s.handle("GET /api/v1/feed/bookings", s.apiFeedBookings)
-	s.handle("GET /api/v1/feed/emd", s.apiFeedEMD)
-	s.handle("GET /api/v1/feed/pathway", s.apiFeedPathway)
-	s.handle("GET /api/v1/feed/pathway/lost", s.apiFeedLost)
-	s.handle("POST /api/v1/feed", s.pushFeed)
-	s.handle("GET /slots", s.slotsPage)
-	s.handle("GET /pathway", s.pathwayPage)
-	s.handle("GET /pathway/lost.xlsx", s.lostXLSX)
-}
+// need an account that may read data in the unit asked for (routes.go).
 
 // errBadRequest marks a request error the handlers answer with 400.
 type errBadRequest struct{ msg string }

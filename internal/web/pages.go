@@ -242,22 +242,6 @@ func (c *pageCache) put(key string, body []byte) {
 	c.bytes += len(body)
 }
 
-// pageRoutes registers the Russian pages and their assets.
-func (s *Server) pageRoutes() {
-	static, err := fs.Sub(staticFS, "static")
-	if err != nil {
-		panic(err)
-	}
-	files := http.FileServerFS(static)
-	s.mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(24*time.Hour, files)))
-	s.mux.HandleFunc("GET /map", s.mapPage)
-	s.mux.HandleFunc("GET /regions/{code}", s.regionPage)
-	s.mux.HandleFunc("GET /regions/{code}/explain", s.explainPage)
-	s.mux.HandleFunc("GET /indicators/{id}", s.indicatorPage)
-	s.mux.HandleFunc("GET /methodologies/{id}", s.methodologyPage)
-	s.mux.HandleFunc("GET /completeness", s.completenessPage)
-}
-
 func cacheFor(d time.Duration, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(d.Seconds())))

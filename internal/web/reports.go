@@ -10,18 +10,6 @@ import (
 	"github.com/cifra-health/cifra/internal/report"
 )
 
-// reportRoutes serves the documents: the governor's PDF, the region's
-// workbook and the league table as XLSX or CSV, from the pages and the API
-// alike.
-func (s *Server) reportRoutes() {
-	for _, prefix := range []string{"", "/api/v1"} {
-		s.mux.HandleFunc("GET "+prefix+"/regions/{code}/report.pdf", s.governorPDF)
-		s.mux.HandleFunc("GET "+prefix+"/regions/{code}/data.xlsx", s.regionXLSX)
-	}
-	s.mux.HandleFunc("GET /api/v1/rating.xlsx", s.leagueExport)
-	s.mux.HandleFunc("GET /api/v1/rating.csv", s.leagueExport)
-}
-
 // document renders into memory first, so that a failure mid-way is a
 // problem response rather than half a file.
 func (s *Server) document(w http.ResponseWriter, r *http.Request, contentType, fileName string, render func(*bytes.Buffer) error) {

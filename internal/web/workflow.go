@@ -26,25 +26,6 @@ import (
 // closing, and the approval history. The data-entry form is entry.go, the
 // checks checks.go; the helpers they share live here.
 
-func init() {
-	addPolicies(map[string]RoutePolicy{
-		// ?orgunit= narrows the table to a subtree, which must lie in scope.
-		"GET /workflow": {Access: Authenticated, Perm: auth.ReadData, Scope: ScopeQuery, Page: true},
-		// Every participant in data collection may write data; the action's
-		// own permission (approve, accept…) and the unit's scope are checked
-		// by the handler, which answers 403 for either.
-		"POST /workflow/{dataset}/{orgunit}/{period}/{action}": {Access: Authenticated, Perm: auth.WriteData, Page: true},
-		// Closing freezes the period for every unit: a national decision of
-		// those who accept data.
-		"POST /workflow/close": {Access: Authenticated, Perm: auth.Accept, Scope: ScopeNational, Page: true},
-	})
-	addRoutes(func(s *Server) {
-		s.handle("GET /workflow", s.workflowPage)
-		s.handle("POST /workflow/{dataset}/{orgunit}/{period}/{action}", s.workflowAction)
-		s.handle("POST /workflow/close", s.closePeriod)
-	})
-}
-
 // workflowNow is the clock of the workflow pages (deadlines, timeliness);
 // tests move it.
 var workflowNow = time.Now
