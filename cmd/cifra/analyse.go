@@ -11,6 +11,7 @@ import (
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/rating"
 	"github.com/cifra-health/cifra/internal/report"
+	"github.com/cifra-health/cifra/internal/rufmt"
 )
 
 // regionCode resolves --region (ISO code, ОКАТО or name) to a unit code.
@@ -161,7 +162,7 @@ func newWhatIfCmd(g *globals) *cobra.Command {
 			tw := tabwriter.NewWriter(g.stdout, 2, 4, 2, ' ', 0)
 			fmt.Fprintf(tw, "Показатель\tСейчас\tЦель\tНовое место\tВыигрыш\t\n")
 			for _, l := range levers {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%+d\t\n", names[l.Indicator], report.RuNum(rating.Num(l.From), 1), report.RuNum(rating.Num(l.To), 1), l.NewRank, l.Gain)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%+d\t\n", names[l.Indicator], rufmt.Number(l.From, 1), rufmt.Number(l.To, 1), l.NewRank, l.Gain)
 			}
 			return tw.Flush()
 		},

@@ -4,33 +4,26 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"strconv"
 	"time"
 
 	"github.com/cifra-health/cifra/internal/catalog"
+	"github.com/cifra-health/cifra/internal/demo"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/period"
 	"github.com/cifra-health/cifra/internal/store"
 	"github.com/cifra-health/cifra/internal/workflow"
 )
 
-// demoClosedYear is the demo's published year: its data are accepted and
-// its ratings frozen, as a finished collection would leave them.
-const demoClosedYear = "2019"
-
 // seedDemoWorkflow gives the demo a collection in progress, so that the
 // workflow, checks and rating pages have something to show: quarters
 // before the last two accepted (a few late), the one before last mostly
-// accepted, the last one at every stage; and the first year closed. The
-// states depend only on the seed, the unit and the period.
-func seedDemoWorkflow(ctx context.Context, c *catalog.Catalog, st *store.Store, seed uint64, from, to string) error {
-	first, err := period.Parse(from)
-	if err != nil {
-		return err
-	}
-	last, err := period.Parse(to)
-	if err != nil {
-		return err
-	}
+// accepted, the last one at every stage; and the timeline's first full year
+// closed and published, its data accepted and its ratings frozen as a
+// finished collection leaves them. The states depend only on the seed, the
+// unit and the period.
+func seedDemoWorkflow(ctx context.Context, c *catalog.Catalog, st *store.Store, seed uint64, tl demo.Timeline) error {
+	first, last := tl.From, tl.To
 	quarters, err := period.Range(first, last)
 	if err != nil {
 		return err
@@ -76,9 +69,11 @@ func seedDemoWorkflow(ctx context.Context, c *catalog.Catalog, st *store.Store, 
 	}
 	// Close the year only when the demo runs past it, so that a later
 	// quarter stays open.
-	if yearEnd := period.MustParse(demoClosedYear + "Q4"); !yearEnd.Before(first) && yearEnd.Before(last) {
-		if err := st.ClosePeriod(ctx, demoClosedYear, "demo", "демонстрационные данные: рейтинг за "+demoClosedYear+" год опубликован"); err != nil {
-			return fmt.Errorf("close %s: %w", demoClosedYear, err)
+	closed := tl.ClosedYear
+	if yearEnd := closed.Children(period.Quarterly)[3]; !yearEnd.Before(first) && yearEnd.Before(last) {
+		year := strconv.Itoa(closed.Year())
+		if err := st.ClosePeriod(ctx, closed.String(), "demo", "демонстрационные данные: рейтинг за "+year+" год опубликован"); err != nil {
+			return fmt.Errorf("close %s: %w", closed, err)
 		}
 	}
 	return nil

@@ -16,6 +16,7 @@ import (
 	"github.com/cifra-health/cifra/internal/feedmeasure"
 	"github.com/cifra-health/cifra/internal/pathway"
 	"github.com/cifra-health/cifra/internal/period"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/slots"
 	"github.com/cifra-health/cifra/internal/store"
 )
@@ -410,7 +411,7 @@ visit, visit with no ЭМД after --days, referral with no booking within --days
 					fmt.Fprintf(w, "  … %d more\n", len(lost)-lostLimit)
 					break
 				}
-				fmt.Fprintf(w, "  %-20s %s  %s  patient %s  since %s\n", l.Kind, l.Case.ID, l.Case.OrgUnit, l.Case.Patient, l.Since.Format("02.01.2006 15:04"))
+				fmt.Fprintf(w, "  %-20s %s  %s  patient %s  since %s\n", l.Kind, l.Case.ID, l.Case.OrgUnit, l.Case.Patient, rufmt.DateTime(l.Since))
 			}
 			return nil
 		},

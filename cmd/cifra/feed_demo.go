@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cifra-health/cifra/internal/demo"
 	"github.com/cifra-health/cifra/internal/feed"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/slots"
@@ -36,15 +37,15 @@ feed; adding it twice changes nothing. The data are synthetic.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			at, err := feed.ParseTime([]byte(snapshot))
-			if err != nil {
-				return fmt.Errorf("--snapshot: %w", err)
-			}
 			st, err := store.Open(ctx, g.db, g.log)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
+			at, err := demoFeedSnapshot(ctx, st, snapshot)
+			if err != nil {
+				return err
+			}
 			sum, err := addDemoFeed(ctx, g, st, patients, seed, at, regions)
 			if err != nil {
 				return err
@@ -56,14 +57,31 @@ feed; adding it twice changes nothing. The data are synthetic.`,
 	}
 	cmd.Flags().IntVar(&patients, "patients", 10000, "booking episodes to generate")
 	cmd.Flags().Uint64Var(&seed, "seed", 2020, "random seed (same seed, same feed)")
-	cmd.Flags().StringVar(&snapshot, "snapshot", demoFeedSnapshot, "time of the slot snapshot; bookings fall in the 61 days before it")
+	cmd.Flags().StringVar(&snapshot, "snapshot", "", "time of the slot snapshot (default: the morning of the demo's as-of day, or of today); bookings fall in the 61 days before it")
 	cmd.Flags().StringVar(&regions, "regions", "", "comma-separated region codes (default: all)")
 	return cmd
 }
 
-// demoFeedSnapshot is when the demo's slot snapshot is taken: the end of
-// the demo's last quarter, 2020Q4, less a month.
-const demoFeedSnapshot = "2020-12-01T06:00:00Z"
+// demoFeedSnapshot is the --snapshot time, or else the demo timeline's
+// snapshot: of the day the database's demo was built for, or of today.
+func demoFeedSnapshot(ctx context.Context, st *store.Store, flag string) (time.Time, error) {
+	if flag != "" {
+		at, err := feed.ParseTime([]byte(flag))
+		if err != nil {
+			return time.Time{}, fmt.Errorf("--snapshot: %w", err)
+		}
+		return at, nil
+	}
+	day := time.Now()
+	if v, ok, err := st.Meta(ctx, demoAsOfMeta); err != nil {
+		return time.Time{}, err
+	} else if ok {
+		if day, err = time.Parse(time.DateOnly, v); err != nil {
+			return time.Time{}, fmt.Errorf("%s %q: %w", demoAsOfMeta, v, err)
+		}
+	}
+	return demo.TimelineAt(day).FeedSnapshot, nil
+}
 
 // addDemoFeed adds a synthetic feed of patients booking episodes for the
 // МО in the database (of the comma-separated regions, or all).

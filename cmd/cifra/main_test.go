@@ -35,7 +35,7 @@ func demoDatabase(t *testing.T) string {
 			return
 		}
 		demoDB = filepath.Join(dir, "demo.duckdb")
-		_, stderr, code := cli(t, "demo", "--no-serve", "--db", demoDB, "--log-level", "warn")
+		_, stderr, code := cli(t, "demo", "--no-serve", "--as-of", "2021-01-15", "--db", demoDB, "--log-level", "warn")
 		if code != 0 {
 			demoErr = stderr
 		}
@@ -271,7 +271,7 @@ func TestDemoRefusesRealDatabase(t *testing.T) {
 	if _, stderr, code := cli(t, "import", good, "--db", db, "--no-recompute"); code != 0 {
 		t.Fatalf("import: %s", stderr)
 	}
-	_, stderr, code := cli(t, "demo", "--no-serve", "--db", db)
+	_, stderr, code := cli(t, "demo", "--no-serve", "--as-of", "2021-01-15", "--db", db)
 	if code == 0 || !strings.Contains(stderr, "refusing") {
 		t.Fatalf("demo replaced real data: exit %d, %s", code, stderr)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cifra-health/cifra/internal/catalog"
+	"github.com/cifra-health/cifra/internal/store"
 	"github.com/cifra-health/cifra/internal/web"
 )
 
@@ -30,7 +31,7 @@ password once; CIFRA_ADMIN_PASSWORD sets it instead (it is then not printed).`,
 				return err
 			}
 			defer st.Close()
-			return serve(cmd.Context(), g, c, addr)
+			return serve(cmd.Context(), g, c, st, addr)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", env("CIFRA_ADDR", "127.0.0.1:8080"), "address to listen on (env CIFRA_ADDR)")
@@ -38,11 +39,11 @@ password once; CIFRA_ADMIN_PASSWORD sets it instead (it is then not printed).`,
 }
 
 // serve runs the HTTP server until ctx ends, then shuts down gracefully.
-func serve(ctx context.Context, g *globals, c *catalog.Catalog, addr string) error {
+func serve(ctx context.Context, g *globals, c *catalog.Catalog, st *store.Store, addr string) error {
 	h := web.New(c, g.log)
 	// The password comes from the environment, not a flag, so that it stays
 	// out of the process list and shell history.
-	if _, err := attachAuth(ctx, g, c, h, "", os.Getenv("CIFRA_ADMIN_PASSWORD")); err != nil {
+	if _, err := attachAuth(ctx, g, c, st, h, "", os.Getenv("CIFRA_ADMIN_PASSWORD")); err != nil {
 		return fmt.Errorf("accounts: %w", err)
 	}
 	go h.WarmFeed(ctx)

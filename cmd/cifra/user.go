@@ -15,20 +15,13 @@ import (
 
 	"github.com/cifra-health/cifra/internal/auth"
 	"github.com/cifra-health/cifra/internal/orgunit"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
 )
 
 func init() { extraCommands = append(extraCommands, newUserCmd) }
 
-// msk is Moscow time (UTC+3 all year since 2014), for showing dates.
-var msk = time.FixedZone("MSK", 3*60*60)
-
-func showTime(t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	return t.In(msk).Format("02.01.2006 15:04")
-}
+func showTime(t time.Time) string { return rufmt.DateTime(t) }
 
 // withAuth opens the database and the account service over it.
 func withAuth(ctx context.Context, g *globals, fn func(*auth.Service) error) error {
@@ -386,7 +379,7 @@ func newUserAuditCmd(g *globals) *cobra.Command {
 				tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ВРЕМЯ (МСК)\tСОБЫТИЕ\tКТО\tОБЪЕКТ\tIP\tПОДРОБНОСТИ")
 				for _, e := range evs {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.At.In(msk).Format("02.01.2006 15:04:05"), e.Event, e.Actor, e.Subject, e.IP, e.Detail)
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", rufmt.Timestamp(e.At), e.Event, e.Actor, e.Subject, e.IP, e.Detail)
 				}
 				return tw.Flush()
 			})

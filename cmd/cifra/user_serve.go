@@ -7,6 +7,7 @@ import (
 
 	"github.com/cifra-health/cifra/internal/auth"
 	"github.com/cifra-health/cifra/internal/catalog"
+	"github.com/cifra-health/cifra/internal/store"
 	"github.com/cifra-health/cifra/internal/web"
 )
 
@@ -14,8 +15,8 @@ import (
 // administrator when there is none (printing the password once: the given
 // one is not echoed, a generated one is) and attaches the account service
 // to h. serve calls it after web.New.
-func attachAuth(ctx context.Context, g *globals, c *catalog.Catalog, h *web.Server, adminLogin, adminPassword string) (*auth.Service, error) {
-	svc := auth.New(c.Store.DB(), c.Hierarchy, g.log)
+func attachAuth(ctx context.Context, g *globals, c *catalog.Catalog, st *store.Store, h *web.Server, adminLogin, adminPassword string) (*auth.Service, error) {
+	svc := auth.New(st.DB(), c.Hierarchy, g.log)
 	login, pw, created, err := auth.EnsureAdmin(ctx, svc, adminLogin, adminPassword)
 	if err != nil {
 		return nil, err
@@ -34,13 +35,17 @@ func attachAuth(ctx context.Context, g *globals, c *catalog.Catalog, h *web.Serv
 // printDemoAccounts creates one account per role for the demo and prints
 // how to log in with each. Call it before attachAuth, whose first
 // administrator is then not needed.
-func printDemoAccounts(ctx context.Context, g *globals, c *catalog.Catalog, baseURL string) error {
-	svc := auth.New(c.Store.DB(), c.Hierarchy, g.log)
+func printDemoAccounts(ctx context.Context, g *globals, c *catalog.Catalog, st *store.Store, loginURL string) error {
+	svc := auth.New(st.DB(), c.Hierarchy, g.log)
 	creds, err := auth.DemoAccounts(ctx, svc)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "Демонстрационные учётные записи (пароли показаны один раз), вход: %s/login\n", baseURL)
+	if loginURL != "" {
+		fmt.Fprintf(g.stdout, "Демонстрационные учётные записи (пароли показаны один раз), вход: %s\n", loginURL)
+	} else {
+		fmt.Fprintln(g.stdout, "Демонстрационные учётные записи (пароли показаны один раз; вход — после cifra serve):")
+	}
 	tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  РОЛЬ\tЛОГИН\tПАРОЛЬ\tОБЛАСТЬ ДОСТУПА")
 	for _, c := range creds {

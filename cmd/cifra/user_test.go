@@ -141,7 +141,7 @@ func TestAttachAuthFirstStart(t *testing.T) {
 	}
 	defer st.Close()
 	h := web.New(c, nil)
-	if _, err := attachAuth(ctx, g, c, h, "", ""); err != nil {
+	if _, err := attachAuth(ctx, g, c, st, h, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	pw := generatedRe.FindString(out.String())
@@ -149,7 +149,7 @@ func TestAttachAuthFirstStart(t *testing.T) {
 		t.Fatalf("first start printed no password:\n%s", out.String())
 	}
 	out.Reset()
-	if _, err := attachAuth(ctx, g, c, h, "", ""); err != nil || out.Len() != 0 {
+	if _, err := attachAuth(ctx, g, c, st, h, "", ""); err != nil || out.Len() != 0 {
 		t.Fatalf("second start: %v, printed %q", err, out.String())
 	}
 	if err := st.SaveOrgUnits(ctx, []orgunit.Unit{{Code: "MO-1", Name: "МО 1", Level: orgunit.Organisation, Parent: "RU-TUL"}}); err != nil {
@@ -158,7 +158,7 @@ func TestAttachAuthFirstStart(t *testing.T) {
 	if err := c.ReloadHierarchy(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := printDemoAccounts(ctx, g, c, "http://127.0.0.1:8080"); err != nil {
+	if err := printDemoAccounts(ctx, g, c, st, "http://127.0.0.1:8080"); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(generatedRe.FindAllString(out.String(), -1)); n != len(auth.Roles) {

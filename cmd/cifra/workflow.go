@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/cifra-health/cifra/internal/method"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/period"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
 	"github.com/cifra-health/cifra/internal/workflow"
 )
@@ -53,20 +53,20 @@ type wfTarget struct {
 
 // wfOpen opens the database and resolves the data set, the period and the
 // reporting units under scope, for the commands that act on them.
-func wfOpen(ctx context.Context, g *globals, dataSet, periodID, scope string) (*store.Store, wfTarget, []*orgunit.Unit, error) {
+func wfOpen(ctx context.Context, g *globals, dataSet, periodID, scope string) (*catalog.Catalog, *store.Store, wfTarget, []*orgunit.Unit, error) {
 	c, st, err := openCatalog(ctx, g)
 	if err != nil {
-		return nil, wfTarget{}, nil, err
+		return nil, nil, wfTarget{}, nil, err
 	}
 	t, err := wfResolve(c, dataSet, periodID)
 	if err == nil {
 		var units []*orgunit.Unit
 		if units, err = t.units(c.Hierarchy(), scope); err == nil {
-			return st, t, units, nil
+			return c, st, t, units, nil
 		}
 	}
 	st.Close()
-	return nil, wfTarget{}, nil, err
+	return nil, nil, wfTarget{}, nil, err
 }
 
 func wfResolve(c *catalog.Catalog, dataSet, periodID string) (wfTarget, error) {
@@ -92,8 +92,8 @@ func wfResolve(c *catalog.Catalog, dataSet, periodID string) (wfTarget, error) {
 		return t, fmt.Errorf("--period: data set %s is reported per %s period, %s is %s", t.ds.ID, t.ds.PeriodType, p, p.Type())
 	}
 	t.p = p
-	if t.level, err = orgunit.ParseLevel(orgDefault(t.ds.Level, "organisation")); err != nil {
-		return t, fmt.Errorf("data set %s: %w", t.ds.ID, err)
+	if t.level, err = workflow.ReportingLevel(t.ds); err != nil {
+		return t, err
 	}
 	return t, nil
 }
@@ -122,22 +122,16 @@ func (t wfTarget) units(h *orgunit.Hierarchy, scope string) ([]*orgunit.Unit, er
 	case u.Level > t.level:
 		return nil, fmt.Errorf("--orgunit: %s is a %s; data set %s is reported by each %s", u.Code, u.Level, t.ds.ID, t.level)
 	}
-	var out []*orgunit.Unit
-	for _, d := range h.Descendants(u.Code) {
-		if d.Level == t.level {
-			out = append(out, d)
-		}
-	}
-	return out, nil
+	return workflow.ReportingUnits(h, t.ds, u.Code), nil
 }
 
 // wfNum writes a number with a decimal comma, as the UI does.
 func wfNum(x float64, prec int) string {
-	return strings.Replace(strconv.FormatFloat(x, 'f', prec, 64), ".", ",", 1)
+	return rufmt.Number(x, prec)
 }
 
 func wfDate(t time.Time) string {
-	return t.In(workflow.Moscow).Format("02.01.2006 15:04")
+	return rufmt.DateTime(t)
 }
 
 func wfJSON(g *globals, v any) error {
@@ -156,7 +150,7 @@ func newWorkflowStatusCmd(g *globals) *cobra.Command {
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			st, t, units, err := wfOpen(ctx, g, dataSet, periodID, scope)
+			_, st, t, units, err := wfOpen(ctx, g, dataSet, periodID, scope)
 			if err != nil {
 				return err
 			}
@@ -196,7 +190,7 @@ func newWorkflowStatusCmd(g *globals) *cobra.Command {
 				return wfJSON(g, map[string]any{"data_set": t.ds.ID, "period": t.p.String(), "due": due, "closed": closed, "units": rows})
 			}
 			fmt.Fprintf(g.stdout, "%s «%s», период %s; срок представления — до %s МСК включительно.\n",
-				t.ds.ID, t.ds.Name, t.p.Label(), due.Add(-time.Minute).In(workflow.Moscow).Format("02.01.2006 15:04"))
+				t.ds.ID, t.ds.Name, t.p.Label(), rufmt.DateTime(due.Add(-time.Minute)))
 			if closed {
 				fmt.Fprintln(g.stdout, "Период закрыт: данные заморожены.")
 			}
@@ -250,7 +244,7 @@ func newWorkflowActionCmd(g *globals, action workflow.Action) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("--as-role: %w", err)
 			}
-			st, t, units, err := wfOpen(ctx, g, dataSet, periodID, unit)
+			_, st, t, units, err := wfOpen(ctx, g, dataSet, periodID, unit)
 			if err != nil {
 				return err
 			}
@@ -439,51 +433,14 @@ func newWorkflowHistoryCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-// wfCheck is the outcome of `workflow check`.
-type wfCheck struct {
-	DataSet      string                      `json:"data_set"`
-	Period       string                      `json:"period"`
-	Due          time.Time                   `json:"due"`
-	Violations   []workflow.Violation        `json:"violations"`
-	Outliers     []workflow.Outlier          `json:"outliers"`
-	Completeness []workflow.UnitCompleteness `json:"completeness"`
-}
-
-func runWorkflowCheck(ctx context.Context, st *store.Store, t wfTarget, units []*orgunit.Unit, now time.Time) (wfCheck, error) {
-	out := wfCheck{DataSet: t.ds.ID, Period: t.p.String(), Due: workflow.Due(t.ds, t.p)}
+// runWorkflowCheck is catalog.Check over the units: the same check the
+// /checks page shows.
+func runWorkflowCheck(ctx context.Context, c *catalog.Catalog, t wfTarget, units []*orgunit.Unit, now time.Time) (workflow.Report, error) {
 	codes := make([]string, len(units))
 	for i, u := range units {
 		codes[i] = u.Code
 	}
-	byUnit, _, err := st.DataSetValues(ctx, t.ds.DataElements, codes, t.p)
-	if err != nil {
-		return out, err
-	}
-	rules := workflow.DataSetRules(t.m, t.ds)
-	out.Violations = workflow.Validate(rules, t.p.String(), byUnit)
-	for _, de := range t.ds.DataElements {
-		var pts []workflow.Point
-		for u, vals := range byUnit {
-			if x, ok := vals[de]; ok {
-				pts = append(pts, workflow.Point{OrgUnit: u, Value: x})
-			}
-		}
-		out.Outliers = append(out.Outliers, workflow.Outliers(de, t.p.String(), pts, nil)...)
-	}
-	approvals, err := st.Approvals(ctx, t.ds.ID, t.p.String())
-	if err != nil {
-		return out, err
-	}
-	states := map[string]workflow.State{}
-	submitted := map[string]time.Time{}
-	for u, a := range approvals {
-		states[u] = a.State
-		if !a.SubmittedAt.IsZero() {
-			submitted[u] = a.SubmittedAt
-		}
-	}
-	out.Completeness = workflow.Completeness(t.ds, codes, byUnit, states, submitted, out.Due, now)
-	return out, nil
+	return c.Check(ctx, catalog.DataSetRef{M: t.m, DS: t.ds}, t.p, codes, now)
 }
 
 func newWorkflowCheckCmd(g *globals) *cobra.Command {
@@ -500,12 +457,12 @@ many elements it reported and whether it submitted on time.`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			st, t, units, err := wfOpen(ctx, g, dataSet, periodID, scope)
+			c, st, t, units, err := wfOpen(ctx, g, dataSet, periodID, scope)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			res, err := runWorkflowCheck(ctx, st, t, units, time.Now())
+			res, err := runWorkflowCheck(ctx, c, t, units, time.Now())
 			if err != nil {
 				return err
 			}
@@ -524,7 +481,7 @@ many elements it reported and whether it submitted on time.`,
 	return cmd
 }
 
-func printWorkflowCheck(g *globals, t wfTarget, res wfCheck) error {
+func printWorkflowCheck(g *globals, t wfTarget, res workflow.Report) error {
 	w := g.stdout
 	fmt.Fprintf(w, "Проверка %s «%s», период %s.\n\n", t.ds.ID, t.ds.Name, t.p.Label())
 	fmt.Fprintf(w, "Нарушения правил контроля: %d\n", len(res.Violations))
@@ -560,7 +517,7 @@ func printWorkflowCheck(g *globals, t wfTarget, res wfCheck) error {
 		}
 	}
 	fmt.Fprintf(w, "\nПолнота и своевременность: единиц %d, заполнено полностью %d, представлено в срок %d (срок — до %s МСК)\n",
-		len(res.Completeness), complete, onTime, res.Due.Add(-time.Minute).In(workflow.Moscow).Format("02.01.2006 15:04"))
+		len(res.Completeness), complete, onTime, rufmt.DateTime(res.Due.Add(-time.Minute)))
 	fmt.Fprintln(tw, "ЕДИНИЦА\tЗАПОЛНЕНО\tДОЛЯ\tСОСТОЯНИЕ\tСВОЕВРЕМЕННОСТЬ")
 	for _, u := range res.Completeness {
 		fmt.Fprintf(tw, "%s\t%d из %d\t%s%%\t%s\t%s\n", u.OrgUnit, u.Reported, u.Expected, wfNum(100*u.Share(), 0), u.State.Label(), u.Timeliness.Label())

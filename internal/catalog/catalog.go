@@ -23,8 +23,9 @@ import (
 
 // Catalog is the live set of methodologies over one store.
 type Catalog struct {
-	Store *store.Store
+	store *store.Store
 	log   *slog.Logger
+	gen   GenerationSource
 
 	mu        sync.RWMutex
 	current   map[string]*method.Methodology // newest version by id
@@ -39,7 +40,7 @@ func Open(ctx context.Context, st *store.Store, log *slog.Logger) (*Catalog, err
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	c := &Catalog{Store: st, log: log, current: map[string]*method.Methodology{}, versions: map[string]*method.Methodology{}, results: map[string]*rating.Result{}}
+	c := &Catalog{store: st, log: log, gen: &Counter{}, current: map[string]*method.Methodology{}, versions: map[string]*method.Methodology{}, results: map[string]*rating.Result{}}
 	builtins, err := method.Builtin()
 	if err != nil {
 		return nil, fmt.Errorf("built-in methodologies: %w", err)
@@ -78,19 +79,20 @@ func Open(ctx context.Context, st *store.Store, log *slog.Logger) (*Catalog, err
 
 // Add makes m the current version of its methodology and stores its file.
 func (c *Catalog) Add(ctx context.Context, m *method.Methodology) error {
-	if _, err := c.Store.SaveMethodology(ctx, store.MethodologyVersion{ID: m.ID, Version: m.Version, Name: m.Name, Source: m.Source, Body: m.Raw}); err != nil {
+	if _, err := c.store.SaveMethodology(ctx, store.MethodologyVersion{ID: m.ID, Version: m.Version, Name: m.Name, Source: m.Source, Body: m.Raw}); err != nil {
 		return err
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.current[m.ID] = m
 	c.versions[m.ID+"@"+m.Version] = m
+	c.mu.Unlock()
+	c.gen.Advance()
 	return nil
 }
 
 // ReloadHierarchy re-reads organisation units after they change.
 func (c *Catalog) ReloadHierarchy(ctx context.Context) error {
-	h, err := c.Store.Hierarchy(ctx)
+	h, err := c.store.Hierarchy(ctx)
 	if err != nil {
 		return err
 	}
@@ -98,6 +100,7 @@ func (c *Catalog) ReloadHierarchy(ctx context.Context) error {
 	c.hierarchy = h
 	c.results = map[string]*rating.Result{}
 	c.mu.Unlock()
+	c.gen.Advance()
 	return nil
 }
 
@@ -168,7 +171,7 @@ func (r resolver) OrgUnit(code string) (string, bool) {
 // LoadDataset reads every stored value of the given data elements.
 func (c *Catalog) LoadDataset(ctx context.Context, elements []string) (*rating.Dataset, error) {
 	d := rating.NewDataset(1 << 16)
-	err := c.Store.EachValue(ctx, store.ValueFilter{DataElements: elements}, func(v store.StoredValue) error {
+	err := c.store.EachValue(ctx, store.ValueFilter{DataElements: elements}, func(v store.StoredValue) error {
 		return d.Add(v.DataElement, v.Period, v.OrgUnit, v.Value)
 	})
 	if err != nil {
@@ -182,8 +185,14 @@ type Progress func(done, total int)
 
 // Recompute computes every current methodology for every period of its
 // period types that has data, and stores the results. It returns the number
-// of results stored.
-func (c *Catalog) Recompute(ctx context.Context, progress Progress) (int, error) {
+// of results stored. The generation advances once, when the results are
+// stored (or some of them, when it fails midway), not per result.
+func (c *Catalog) Recompute(ctx context.Context, progress Progress) (n int, err error) {
+	defer func() {
+		if n > 0 {
+			c.gen.Advance()
+		}
+	}()
 	ms := c.Methodologies()
 	var ids []string
 	seen := map[string]bool{}
@@ -199,7 +208,7 @@ func (c *Catalog) Recompute(ctx context.Context, progress Progress) (int, error)
 	if err != nil {
 		return 0, err
 	}
-	synthetic := c.Store.Synthetic(ctx)
+	synthetic := c.store.Synthetic(ctx)
 	eng := &rating.Engine{Universe: rating.NewUniverse(c.Hierarchy()), Data: data, Methods: map[string]*method.Methodology{}, Synthetic: synthetic}
 	type job struct {
 		m *method.Methodology
@@ -216,13 +225,12 @@ func (c *Catalog) Recompute(ctx context.Context, progress Progress) (int, error)
 			}
 		}
 	}
-	n := 0
 	for i, j := range jobs {
 		r, err := eng.Compute(ctx, j.m, j.p)
 		if err != nil {
 			return n, fmt.Errorf("compute %s %s: %w", j.m.ID, j.p, err)
 		}
-		if err := c.Save(ctx, r); err != nil {
+		if err := c.save(ctx, r); err != nil {
 			return n, err
 		}
 		n++
@@ -233,8 +241,17 @@ func (c *Catalog) Recompute(ctx context.Context, progress Progress) (int, error)
 	return n, nil
 }
 
-// Save stores a computed result and its flat score table.
+// Save stores a computed result and its flat score table, and advances
+// the generation.
 func (c *Catalog) Save(ctx context.Context, r *rating.Result) error {
+	if err := c.save(ctx, r); err != nil {
+		return err
+	}
+	c.gen.Advance()
+	return nil
+}
+
+func (c *Catalog) save(ctx context.Context, r *rating.Result) error {
 	body, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("encode result %s %s: %w", r.Methodology, r.Period, err)
@@ -250,11 +267,11 @@ func (c *Catalog) Save(ctx context.Context, r *rating.Result) error {
 		}
 	}
 	doc := store.ResultDoc{Methodology: r.Methodology, Version: r.Version, Period: r.Period, ComputedAt: r.ComputedAt, Synthetic: r.Synthetic, Body: body}
-	if err := c.Store.SaveResult(ctx, doc, scores); err != nil {
+	if err := c.store.SaveResult(ctx, doc, scores); err != nil {
 		return err
 	}
 	// A closed period keeps serving its published rating (see Result).
-	_, published, err := c.Store.PublishedResult(ctx, r.Methodology, r.Period)
+	_, published, err := c.store.PublishedResult(ctx, r.Methodology, r.Period)
 	if err != nil {
 		return err
 	}
@@ -283,12 +300,12 @@ func (c *Catalog) Result(ctx context.Context, methodology, periodID string) (*ra
 	}
 	// A closed period's rating is the one published when it was closed,
 	// whatever later recomputations stored.
-	body, published, err := c.Store.PublishedResult(ctx, methodology, periodID)
+	body, published, err := c.store.PublishedResult(ctx, methodology, periodID)
 	if err != nil {
 		return nil, err
 	}
 	if !published {
-		doc, err := c.Store.Result(ctx, methodology, periodID)
+		doc, err := c.store.Result(ctx, methodology, periodID)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, fmt.Errorf("%s for period %s: %w", methodology, periodID, ErrNoResult)
 		}
@@ -316,7 +333,7 @@ func (c *Catalog) Result(ctx context.Context, methodology, periodID string) (*ra
 
 // Periods lists the periods with a stored result for a methodology.
 func (c *Catalog) Periods(ctx context.Context, methodology string) ([]string, error) {
-	ps, err := c.Store.ResultPeriods(ctx, methodology)
+	ps, err := c.store.ResultPeriods(ctx, methodology)
 	if err != nil {
 		return nil, err
 	}

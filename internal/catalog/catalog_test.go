@@ -38,7 +38,7 @@ func testClosedPeriodServesPublished(t *testing.T, c *catalog.Catalog) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Store.ClosePeriod(ctx, pe, "test", "рейтинг опубликован"); err != nil {
+	if err := c.ClosePeriod(ctx, pe, "test", "рейтинг опубликован"); err != nil {
 		t.Fatal(err)
 	}
 	// A later computation (say, a corrected methodology) is saved...

@@ -3,7 +3,9 @@ package catalog
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/cifra-health/cifra/internal/datavalue"
 	"github.com/cifra-health/cifra/internal/method"
@@ -71,7 +73,7 @@ func (c *Catalog) ImportViolations(ctx context.Context, vals []datavalue.Value) 
 			if !slices.ContainsFunc(d.DS.DataElements, func(de string) bool { _, ok := imported[de]; return ok }) {
 				continue
 			}
-			stored, _, err := c.Store.DataSetValues(ctx, d.DS.DataElements, []string{k.unit}, pe)
+			stored, _, err := c.store.DataSetValues(ctx, d.DS.DataElements, []string{k.unit}, pe)
 			if err != nil {
 				return nil, err
 			}
@@ -89,4 +91,23 @@ func (c *Catalog) ImportViolations(ctx context.Context, vals []datavalue.Value) 
 		return cmp.Or(cmp.Compare(a.OrgUnit, b.OrgUnit), cmp.Compare(a.Period, b.Period), cmp.Compare(a.Rule, b.Rule))
 	})
 	return out, nil
+}
+
+// Check is workflow.Check of d for period p over units with their stored
+// values and approvals: what `cifra workflow check` prints and /checks
+// shows, read the same way for both.
+func (c *Catalog) Check(ctx context.Context, d DataSetRef, p period.Period, units []string, now time.Time) (workflow.Report, error) {
+	vals, _, err := c.store.DataSetValues(ctx, d.DS.DataElements, units, p)
+	if err != nil {
+		return workflow.Report{}, fmt.Errorf("check %s %s: %w", d.DS.ID, p, err)
+	}
+	approvals, err := c.store.Approvals(ctx, d.DS.ID, p.String())
+	if err != nil {
+		return workflow.Report{}, fmt.Errorf("check %s %s: %w", d.DS.ID, p, err)
+	}
+	status := make(map[string]workflow.Status, len(approvals))
+	for u, a := range approvals {
+		status[u] = workflow.Status{State: a.State, SubmittedAt: a.SubmittedAt}
+	}
+	return workflow.Check(d.M, d.DS, p, units, vals, status, now), nil
 }

@@ -9,32 +9,9 @@ import (
 	"math"
 	"strconv"
 	"strings"
-)
 
-// Num formats v the Russian way: decimal comma, non-breaking space between
-// thousands, a true minus sign; "—" for NaN.
-func Num(v float64, prec int) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "—"
-	}
-	s := strconv.FormatFloat(math.Abs(v), 'f', prec, 64)
-	intPart, frac, hasFrac := strings.Cut(s, ".")
-	var b strings.Builder
-	if v < 0 && strings.Trim(s, "0.") != "" {
-		b.WriteString("−")
-	}
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 && len(intPart) > 4 {
-			b.WriteRune('\u00a0')
-		}
-		b.WriteRune(c)
-	}
-	if hasFrac {
-		b.WriteString(",")
-		b.WriteString(frac)
-	}
-	return b.String()
-}
+	"github.com/cifra-health/cifra/internal/rufmt"
+)
 
 func esc(s string) string { return template.HTMLEscapeString(s) }
 
@@ -88,7 +65,7 @@ func Line(title string, pts []Point, prec int, invert bool) template.HTML {
 	for k := 0; k <= 2; k++ {
 		v := lo + (hi-lo)*float64(k)/2
 		fmt.Fprintf(&b, `<line class="grid" x1="%s" x2="%s" y1="%s" y2="%s"/><text class="axis" x="%s" y="%s" text-anchor="end">%s</text>`,
-			f(left), f(w-right), f(y(v)), f(y(v)), f(left-6), f(y(v)+4), esc(Num(v, prec)))
+			f(left), f(w-right), f(y(v)), f(y(v)), f(left-6), f(y(v)+4), esc(rufmt.Number(v, prec)))
 	}
 	var path strings.Builder
 	pen := false
@@ -111,7 +88,7 @@ func Line(title string, pts []Point, prec int, invert bool) template.HTML {
 			continue
 		}
 		fmt.Fprintf(&b, `<circle class="dot" cx="%s" cy="%s" r="4"><title>%s: %s</title></circle><text class="val" x="%s" y="%s" text-anchor="middle">%s</text>`,
-			f(x(i)), f(y(p.Value)), esc(p.Label), esc(Num(p.Value, prec)), f(x(i)), f(y(p.Value)-9), esc(Num(p.Value, prec)))
+			f(x(i)), f(y(p.Value)), esc(p.Label), esc(rufmt.Number(p.Value, prec)), f(x(i)), f(y(p.Value)-9), esc(rufmt.Number(p.Value, prec)))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
@@ -154,14 +131,14 @@ func Bars(title string, bars []Bar, max float64, prec int) template.HTML {
 		fmt.Fprintf(&b, `<text class="lbl" x="%s" y="%s" text-anchor="end">%s</text>`, f(labelW-8), f(y+rowH/2+4), esc(truncate(br.Label, 36)))
 		fmt.Fprintf(&b, `<rect class="track" x="%s" y="%s" width="%s" height="%s"/>`, f(labelW), f(y+6), f(pw), f(rowH-12))
 		if !math.IsNaN(br.Value) {
-			fmt.Fprintf(&b, `<rect class="bar" x="%s" y="%s" width="%s" height="%s"><title>%s: %s</title></rect>`, f(labelW), f(y+6), f(x(br.Value)-labelW), f(rowH-12), esc(br.Label), esc(Num(br.Value, prec)))
+			fmt.Fprintf(&b, `<rect class="bar" x="%s" y="%s" width="%s" height="%s"><title>%s: %s</title></rect>`, f(labelW), f(y+6), f(x(br.Value)-labelW), f(rowH-12), esc(br.Label), esc(rufmt.Number(br.Value, prec)))
 		}
-		fmt.Fprintf(&b, `<text class="val" x="%s" y="%s">%s</text>`, f(w-right+6), f(y+rowH/2+4), esc(Num(br.Value, prec)))
+		fmt.Fprintf(&b, `<text class="val" x="%s" y="%s">%s</text>`, f(w-right+6), f(y+rowH/2+4), esc(rufmt.Number(br.Value, prec)))
 		for _, m := range br.Markers {
 			if math.IsNaN(m.Value) {
 				continue
 			}
-			fmt.Fprintf(&b, `<line class="marker %s" x1="%s" x2="%s" y1="%s" y2="%s"><title>%s: %s</title></line>`, esc(m.Class), f(x(m.Value)), f(x(m.Value)), f(y+2), f(y+rowH-2), esc(m.Name), esc(Num(m.Value, prec)))
+			fmt.Fprintf(&b, `<line class="marker %s" x1="%s" x2="%s" y1="%s" y2="%s"><title>%s: %s</title></line>`, esc(m.Class), f(x(m.Value)), f(x(m.Value)), f(y+2), f(y+rowH-2), esc(m.Name), esc(rufmt.Number(m.Value, prec)))
 		}
 	}
 	if len(bars) > 0 {
@@ -224,18 +201,18 @@ func Histogram(title string, values []float64, bins int, highlight float64, high
 		bh := ph * float64(c) / float64(top1)
 		from, to := lo+(hi-lo)*float64(k)/float64(bins), lo+(hi-lo)*float64(k+1)/float64(bins)
 		fmt.Fprintf(&b, `<rect class="bar" x="%s" y="%s" width="%s" height="%s"><title>%s–%s: %d</title></rect>`,
-			f(left+bw*float64(k)+1), f(top+ph-bh), f(bw-2), f(bh), esc(Num(from, prec)), esc(Num(to, prec)), c)
+			f(left+bw*float64(k)+1), f(top+ph-bh), f(bw-2), f(bh), esc(rufmt.Number(from, prec)), esc(rufmt.Number(to, prec)), c)
 		if c > 0 {
 			fmt.Fprintf(&b, `<text class="val" x="%s" y="%s" text-anchor="middle">%d</text>`, f(left+bw*(float64(k)+0.5)), f(top+ph-bh-4), c)
 		}
 	}
 	fmt.Fprintf(&b, `<line class="grid" x1="%s" x2="%s" y1="%s" y2="%s"/>`, f(left), f(w-right), f(top+ph), f(top+ph))
 	fmt.Fprintf(&b, `<text class="axis" x="%s" y="%s" text-anchor="start">%s</text><text class="axis" x="%s" y="%s" text-anchor="end">%s</text>`,
-		f(left), f(h-22), esc(Num(lo, prec)), f(w-right), f(h-22), esc(Num(hi, prec)))
+		f(left), f(h-22), esc(rufmt.Number(lo, prec)), f(w-right), f(h-22), esc(rufmt.Number(hi, prec)))
 	if !math.IsNaN(highlight) {
 		hx := left + pw*(highlight-lo)/(hi-lo)
 		fmt.Fprintf(&b, `<line class="marker m1" x1="%s" x2="%s" y1="%s" y2="%s"/><text class="axis" x="%s" y="%s" text-anchor="middle">%s: %s</text>`,
-			f(hx), f(hx), f(top-4), f(top+ph), f(math.Min(math.Max(hx, left+60), w-right-60)), f(h-6), esc(highlightName), esc(Num(highlight, prec)))
+			f(hx), f(hx), f(top-4), f(top+ph), f(math.Min(math.Max(hx, left+60), w-right-60)), f(h-6), esc(highlightName), esc(rufmt.Number(highlight, prec)))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())

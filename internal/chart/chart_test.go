@@ -7,25 +7,6 @@ import (
 	"testing"
 )
 
-func TestNum(t *testing.T) {
-	for _, tc := range []struct {
-		v    float64
-		prec int
-		want string
-	}{
-		{1.5, 1, "1,5"},
-		{-2.25, 2, "−2,25"},
-		{1234, 0, "1234"},
-		{12345.6, 1, "12\u00a0345,6"},
-		{math.NaN(), 1, "—"},
-		{-0.01, 1, "0,0"},
-	} {
-		if got := Num(tc.v, tc.prec); got != tc.want {
-			t.Errorf("Num(%v, %d) = %q, want %q", tc.v, tc.prec, got, tc.want)
-		}
-	}
-}
-
 // wellFormed checks that a chart is valid XML, as browsers parse inline SVG
 // leniently and would hide mistakes.
 func wellFormed(t *testing.T, name, svg string) {

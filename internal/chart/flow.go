@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"math"
 	"strings"
+
+	"github.com/cifra-health/cifra/internal/rufmt"
 )
 
 // FlowNode is a step of a flow diagram, placed by the caller on a grid:
@@ -95,21 +97,21 @@ func Flow(title string, nodes []FlowNode, edges []FlowEdge, minShare float64) te
 			d = fmt.Sprintf("M%s %s C%s %s %s %s %s %s", f(x1), f(y1), f(x1), f(y1+bend), f(x2), f(y2+bend), f(x2), f(y2-dir*4))
 			mx, my = (x1+x2)/2, (y1+y2)/2+bend*0.75
 		}
-		tip := fmt.Sprintf("%s → %s: %s", a.Label, z.Label, Num(float64(e.Value), 0))
+		tip := fmt.Sprintf("%s → %s: %s", a.Label, z.Label, rufmt.Number(float64(e.Value), 0))
 		fmt.Fprintf(&b, `<path class="flow" d="%s" fill="none" stroke="#0b4f9c" stroke-opacity="0.45" stroke-width="%s" marker-end="url(#flow-arrow)"><title>%s</title></path>`,
 			d, f(sw), esc(tip))
 		fmt.Fprintf(&b, `<text class="val" x="%s" y="%s" text-anchor="middle" paint-order="stroke" stroke="#fff" stroke-width="3">%s</text>`,
-			f(mx), f(my+4), esc(Num(float64(e.Value), 0)))
+			f(mx), f(my+4), esc(rufmt.Number(float64(e.Value), 0)))
 	}
 	for _, n := range nodes {
 		fmt.Fprintf(&b, `<g><title>%s: %s</title><rect x="%s" y="%s" width="%s" height="%s" rx="6" fill="#f2f6fc" stroke="#0b4f9c" stroke-width="1.5"/>`,
-			esc(n.Label), esc(Num(float64(n.Count), 0)), f(x(n)), f(y(n)), f(nodeW), f(nodeH))
+			esc(n.Label), esc(rufmt.Number(float64(n.Count), 0)), f(x(n)), f(y(n)), f(nodeW), f(nodeH))
 		lines := wrap(n.Label, 16, 2)
 		for i, ln := range lines {
 			fmt.Fprintf(&b, `<text class="lbl" x="%s" y="%s" text-anchor="middle">%s</text>`, f(x(n)+nodeW/2), f(y(n)+15+12*float64(i)), esc(ln))
 		}
 		if n.Count > 0 {
-			fmt.Fprintf(&b, `<text class="val" x="%s" y="%s" text-anchor="middle">%s</text>`, f(x(n)+nodeW/2), f(y(n)+nodeH-4+float64(max(0, 2-len(lines)))*-6), esc(Num(float64(n.Count), 0)))
+			fmt.Fprintf(&b, `<text class="val" x="%s" y="%s" text-anchor="middle">%s</text>`, f(x(n)+nodeW/2), f(y(n)+nodeH-4+float64(max(0, 2-len(lines)))*-6), esc(rufmt.Number(float64(n.Count), 0)))
 		}
 		b.WriteString(`</g>`)
 	}

@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/cifra-health/cifra/internal/rufmt"
 )
 
 // HeatCell is one cell of a heat map; a NaN Value means no data.
@@ -92,11 +94,11 @@ func (s Scale) Labels(prec int, unit string) []string {
 	for k := range len(s.Breaks) + 1 {
 		switch {
 		case k == 0:
-			out = append(out, "до "+Num(s.Breaks[0], prec)+unit)
+			out = append(out, "до "+rufmt.Number(s.Breaks[0], prec)+unit)
 		case k == len(s.Breaks):
-			out = append(out, "более "+Num(s.Breaks[k-1], prec)+unit)
+			out = append(out, "более "+rufmt.Number(s.Breaks[k-1], prec)+unit)
 		default:
-			out = append(out, Num(s.Breaks[k-1], prec)+" – "+Num(s.Breaks[k], prec)+unit)
+			out = append(out, rufmt.Number(s.Breaks[k-1], prec)+" – "+rufmt.Number(s.Breaks[k], prec)+unit)
 		}
 	}
 	return out
@@ -143,7 +145,7 @@ func Heatmap(title string, rows, cols []string, cells [][]HeatCell, sc Scale, pr
 			}
 			text := c.Text
 			if text == "" {
-				text = Num(c.Value, prec)
+				text = rufmt.Number(c.Value, prec)
 			}
 			tip := c.Title
 			if tip == "" {

@@ -6,11 +6,13 @@ package demo
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/cifra-health/cifra/internal/datavalue"
 	"github.com/cifra-health/cifra/internal/index"
@@ -22,7 +24,11 @@ import (
 // Options control the size and shape of the demo.
 type Options struct {
 	Seed uint64
-	// Quarters to generate, oldest first (default 2019Q1..2020Q4).
+	// AsOf is the day the demo is built for: its quarters are those of
+	// TimelineAt(AsOf) unless From and To are set. One of the two is
+	// required, so that no demo silently ends in a fixed year.
+	AsOf time.Time
+	// Quarters to generate, oldest first.
 	From, To string
 	// PeoplePerMO sets how many medical organisations a region gets: one
 	// per this many residents, at least 3 (default 60,000).
@@ -32,12 +38,18 @@ type Options struct {
 	MissingShare float64
 }
 
-func (o *Options) defaults() {
-	if o.From == "" {
-		o.From = "2019Q1"
-	}
-	if o.To == "" {
-		o.To = "2020Q4"
+func (o *Options) defaults() error {
+	if o.From == "" || o.To == "" {
+		if o.AsOf.IsZero() {
+			return fmt.Errorf("demo: no as-of date and no quarters (From, To)")
+		}
+		tl := TimelineAt(o.AsOf)
+		if o.From == "" {
+			o.From = tl.From.String()
+		}
+		if o.To == "" {
+			o.To = tl.To.String()
+		}
 	}
 	if o.PeoplePerMO == 0 {
 		o.PeoplePerMO = 60000
@@ -45,6 +57,7 @@ func (o *Options) defaults() {
 	if o.MissingShare == 0 {
 		o.MissingShare = 0.03
 	}
+	return nil
 }
 
 // Data is a generated demo.
@@ -78,7 +91,9 @@ var (
 // Generate makes a demo for the given methodologies over the reference
 // hierarchy. The same options give the same data.
 func Generate(h *orgunit.Hierarchy, ms []*method.Methodology, opt Options) (*Data, error) {
-	opt.defaults()
+	if err := opt.defaults(); err != nil {
+		return nil, err
+	}
 	from, err := period.Parse(opt.From)
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
@@ -95,7 +110,7 @@ func Generate(h *orgunit.Hierarchy, ms []*method.Methodology, opt Options) (*Dat
 	if err != nil {
 		return nil, err
 	}
-	g := &gen{rng: rand.New(rand.NewPCG(opt.Seed, 0x63696672)), opt: opt, h: h}
+	g := &gen{rng: rand.New(rand.NewPCG(opt.Seed, 0x63696672)), opt: opt, h: h, baseYear: from.Year()}
 	g.latent(h)
 	d := &Data{}
 	for _, t := range moTypes {
@@ -126,6 +141,8 @@ type gen struct {
 	rng *rand.Rand
 	opt Options
 	h   *orgunit.Hierarchy
+	// baseYear is the demo's first year: trends start from it.
+	baseYear int
 	// maturity is each region's latent digital maturity (about N(0,1)) and
 	// pace its yearly improvement.
 	maturity map[string]float64
@@ -311,15 +328,19 @@ func (g *gen) element(de method.DataElement, lower bool, quarters []period.Perio
 	if lower {
 		sign = -1
 	}
+	// Each element draws from its own stream, so that adding a
+	// methodology (or an element) leaves every other element's values as
+	// they were.
+	rng := rand.New(rand.NewPCG(g.opt.Seed, elementStream(de.ID)))
 	var out []datavalue.Value
 	for _, t := range targets {
 		// A unit keeps its own level over time, plus the region's drift.
-		unitFactor := math.Exp(g.rng.NormFloat64() * orDefault(hint.SD, 0.15))
-		unitShare := g.rng.NormFloat64() * orDefault(hint.ShareSD, 0.1)
+		unitFactor := math.Exp(rng.NormFloat64() * orDefault(hint.SD, 0.15))
+		unitShare := rng.NormFloat64() * orDefault(hint.ShareSD, 0.1)
 		mat := g.maturity[t.region]
 		made[t.code] = map[string]float64{}
 		for _, q := range quarters {
-			years := float64(q.Year()-method.DemoTrendBaseYear) + float64(q.Start().YearDay())/365
+			years := float64(q.Year()-g.baseYear) + float64(q.Start().YearDay())/365
 			progress := mat + g.pace[t.region]*years
 			var v float64
 			switch {
@@ -331,7 +352,7 @@ func (g *gen) element(de method.DataElement, lower bool, quarters []period.Perio
 					continue
 				}
 				share := hint.ShareMean + hint.Trend*years + unitShare + sign*progress*orDefault(hint.ShareSD, 0.1)*0.8
-				share += g.rng.NormFloat64() * orDefault(hint.ShareSD, 0.1) * 0.15
+				share += rng.NormFloat64() * orDefault(hint.ShareSD, 0.1) * 0.15
 				v = base * math.Min(1, math.Max(0, share))
 			default:
 				v = hint.Base * unitFactor * math.Pow(1+hint.Trend, years) * math.Exp(sign*progress*0.15)
@@ -341,7 +362,7 @@ func (g *gen) element(de method.DataElement, lower bool, quarters []period.Perio
 				if de.Aggregation == method.AggSum {
 					v /= 4 // Base is yearly; a quarter is a quarter of it
 				}
-				v *= math.Exp(g.rng.NormFloat64() * 0.03)
+				v *= math.Exp(rng.NormFloat64() * 0.03)
 			}
 			if hint.Min != nil {
 				v = math.Max(v, *hint.Min)
@@ -374,20 +395,20 @@ func (g *gen) dropMissing(vals []datavalue.Value) []datavalue.Value {
 		}
 	}
 	sort.Strings(des)
+	// Every choice is a draw of its own (region, element, …), so that a new
+	// element changes nothing that was missing before.
 	silent := map[[2]string]bool{}
-	perm := g.rng.Perm(len(regions))
+	perm := rand.New(rand.NewPCG(g.opt.Seed, elementStream("missing regions"))).Perm(len(regions))
 	for i, ri := range perm[:7] {
 		r := regions[ri]
+		share := 0.08 // one or two of twenty elements
 		if i < 2 {
-			for _, de := range des {
-				if g.rng.Float64() < 0.55 {
-					silent[[2]string{r, de}] = true
-				}
-			}
-			continue
+			share = 0.55
 		}
-		for range 1 + g.rng.IntN(2) {
-			silent[[2]string{r, des[g.rng.IntN(len(des))]}] = true
+		for _, de := range des {
+			if g.draw("silent", r, de) < share {
+				silent[[2]string{r, de}] = true
+			}
 		}
 	}
 	dropReport := map[[2]string]bool{}
@@ -401,7 +422,9 @@ func (g *gen) dropMissing(vals []datavalue.Value) []datavalue.Value {
 			key := [2]string{v.OrgUnit, v.Period}
 			drop, ok := dropReport[key]
 			if !ok {
-				drop = g.rng.Float64() < g.opt.MissingShare
+				// By the quarter's place in the demo, not its name: the
+				// same demo moved in time leaves the same gaps.
+				drop = g.draw("unreported", v.OrgUnit, g.quarterIndex(v.Period)) < g.opt.MissingShare
 				dropReport[key] = drop
 			}
 			if drop {
@@ -437,7 +460,8 @@ func (g *gen) outliers(vals []datavalue.Value, ms []*method.Methodology) {
 	regions := g.regionCodes()
 	hit := map[[2]string]float64{}
 	for _, id := range candidates {
-		hit[[2]string{regions[g.rng.IntN(len(regions))], id}] = 4 + 3*g.rng.Float64()
+		r := regions[int(g.draw("outlier region", id)*float64(len(regions)))]
+		hit[[2]string{r, id}] = 4 + 3*g.draw("outlier factor", id)
 	}
 	for i, v := range vals {
 		if f, ok := hit[[2]string{g.regionOf(v.OrgUnit), v.DataElement}]; ok {
@@ -495,4 +519,31 @@ func orDefault(v, def float64) float64 {
 		return def
 	}
 	return v
+}
+
+// quarterIndex is a period's quarter counted from the demo's first year.
+func (g *gen) quarterIndex(id string) string {
+	p, err := period.Parse(id)
+	if err != nil {
+		return id
+	}
+	return strconv.Itoa((p.Year()-g.baseYear)*4 + p.Quarter())
+}
+
+// draw is a uniform number in [0, 1) fixed by the seed and parts.
+func (g *gen) draw(parts ...string) float64 {
+	h := fnv.New64a()
+	fmt.Fprint(h, g.opt.Seed)
+	for _, p := range parts {
+		h.Write([]byte{0})
+		h.Write([]byte(p))
+	}
+	return float64(h.Sum64()>>11) / (1 << 53)
+}
+
+// elementStream is the random stream of a data element's values.
+func elementStream(id string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return h.Sum64()
 }

@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"time"
+
+	"github.com/cifra-health/cifra/internal/rufmt"
 )
 
 // SynthMO is a medical organisation the synthetic feed is made for.
@@ -60,7 +62,7 @@ func Synthesize(ctx context.Context, mos []SynthMO, opt SynthOptions, sink Sink)
 	var total float64
 	for i, m := range mos {
 		if m.Zone == nil {
-			m.Zone = time.FixedZone("UTC+3", 3*3600)
+			m.Zone = rufmt.Moscow()
 		}
 		ms[i] = moState{SynthMO: m, maturity: 1 / (1 + math.Exp(-rng.NormFloat64()*1.2)), posts: map[string][]string{}}
 		ms[i].weight = float64(max(m.Population, 1000))

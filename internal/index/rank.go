@@ -1,44 +1,13 @@
 package index
 
-import (
-	"cmp"
-	"math"
-	"slices"
-)
-
-// rankKey rounds a score to 1e-9 so that float noise (e.g. from a different
-// summation order) does not split a tie.
-func rankKey(s float64) float64 { return math.Round(s*1e9) / 1e9 }
+import "github.com/cifra-health/cifra/internal/stats"
 
 // competitionRank writes into rank, for the units in idx, 1 = highest score
 // with ties sharing the best rank ("1,2,2,4"). Units without a score get 0.
-// order is scratch of capacity len(idx) or nil.
+// order is scratch of capacity len(idx) or nil. The rule is the system's
+// one (stats.CompetitionRank), shared with the reports and the pages.
 func competitionRank(score []float64, idx []int, rank []int, order []int) []int {
-	order = order[:0]
-	for _, u := range idx {
-		if present(score[u]) {
-			order = append(order, u)
-		} else {
-			rank[u] = 0
-		}
-	}
-	sortByScore(score, order)
-	for k, u := range order {
-		if k > 0 && rankKey(score[u]) == rankKey(score[order[k-1]]) {
-			rank[u] = rank[order[k-1]]
-		} else {
-			rank[u] = k + 1
-		}
-	}
-	return order
-}
-
-// sortByScore orders units best first; ties keep input order so that
-// leaders and laggards are deterministic.
-func sortByScore(score []float64, order []int) {
-	slices.SortStableFunc(order, func(a, b int) int {
-		return cmp.Compare(rankKey(score[b]), rankKey(score[a]))
-	})
+	return stats.CompetitionRank(score, idx, rank, order)
 }
 
 // groupRanks ranks units within their Unit.Group.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cifra-health/cifra/internal/index"
@@ -151,5 +152,21 @@ func TestBuiltinPipelineRuns(t *testing.T) {
 				t.Errorf("index.Uncertainty: %v", err)
 			}
 		})
+	}
+}
+
+// TestBuiltinCareQuality: the quality and satisfaction methodology loads,
+// its name says «качеств» (the API contract lists it by that), and it has
+// the two parts: four quality-control indicators and the five НОК criteria.
+func TestBuiltinCareQuality(t *testing.T) {
+	m := builtins(t)["care-quality-satisfaction"]
+	if m == nil {
+		t.Fatal("care-quality-satisfaction is not built in")
+	}
+	if !strings.Contains(strings.ToLower(m.Name), "качеств") {
+		t.Errorf("name %q", m.Name)
+	}
+	if len(m.Tree.Children) != 2 || len(m.Tree.Children[0].Children) != 4 || len(m.Tree.Children[1].Children) != 5 {
+		t.Errorf("tree shape: %d parts", len(m.Tree.Children))
 	}
 }

@@ -33,8 +33,9 @@ type DemoHint struct {
 	ShareOf       string  `yaml:"share_of" json:"share_of,omitempty"`
 	ShareMean     float64 `yaml:"share_mean" json:"share_mean,omitempty"`
 	ShareSD       float64 `yaml:"share_sd" json:"share_sd,omitempty"`
-	// Trend is the change per year since 2019: relative for Base (0.05 =
-	// +5 % a year), in share points for ShareMean (0.03 = +3 points a year).
+	// Trend is the change per year since the demo's first year: relative
+	// for Base (0.05 = +5 % a year), in share points for ShareMean (0.03 =
+	// +3 points a year).
 	Trend float64 `yaml:"trend" json:"trend,omitempty"`
 	// Min and Max clip the generated value.
 	Min *float64 `yaml:"min" json:"min,omitempty"`
@@ -43,9 +44,6 @@ type DemoHint struct {
 	Integer   bool   `yaml:"integer" json:"integer,omitempty"`
 	Reference string `yaml:"reference" json:"reference,omitempty"`
 }
-
-// DemoTrendBaseYear is the year in which Trend has no effect yet.
-const DemoTrendBaseYear = 2019
 
 // Where a DemoHint generates values.
 const (

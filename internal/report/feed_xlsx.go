@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -43,9 +44,6 @@ func LostXLSXFileName(unit, kind string) string {
 	}
 	return "lost-" + safeName(unit) + "-" + safeName(kind) + ".xlsx"
 }
-
-// lostZone is Moscow time, in which the workbook shows times.
-var lostZone = time.FixedZone("МСК", 3*3600)
 
 // WriteLostXLSX writes a lost-case list for the staff who follow the cases
 // up: one row per case with its МО, patient and how long it has waited,
@@ -90,7 +88,7 @@ func WriteLostXLSX(w io.Writer, l LostSheet) error {
 		since := any("")
 		if !r.Since.IsZero() {
 			// excelize writes a time as is: shift it to Moscow wall time.
-			t := r.Since.In(lostZone)
+			t := r.Since.In(rufmt.Moscow())
 			since = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
 		}
 		if err := x.put([]any{r.Kind, r.Case, r.Region, r.RegionName, r.OrgUnit, r.OrgUnitName, r.Specialty, r.Patient, since,
@@ -134,7 +132,7 @@ func WriteLostXLSX(w io.Writer, l LostSheet) error {
 	}
 	asOf := "—"
 	if !l.AsOf.IsZero() {
-		asOf = l.AsOf.In(lostZone).Format("02.01.2006 15:04") + " МСК"
+		asOf = rufmt.DateTime(l.AsOf) + " МСК"
 	}
 	for _, kv := range [][2]any{
 		{"Список", list},

@@ -1,18 +1,17 @@
 package report
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
 	"sort"
 	"time"
 
-	"github.com/cifra-health/cifra/internal/catalog"
 	"github.com/cifra-health/cifra/internal/index"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/period"
 	"github.com/cifra-health/cifra/internal/rating"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/stats"
 )
 
@@ -132,27 +131,6 @@ const (
 	governorTop    = 3
 	governorLevers = 3
 )
-
-// BuildGovernor assembles the governor's report of a region (ISO code,
-// ОКАТО or name) for a methodology and period from the catalog. An empty
-// period means the latest computed one.
-func BuildGovernor(ctx context.Context, cat *catalog.Catalog, methodology, periodID, region string) (*Governor, error) {
-	if periodID == "" {
-		ps, err := cat.Periods(ctx, methodology)
-		if err != nil {
-			return nil, fmt.Errorf("governor report: periods of %s: %w", methodology, err)
-		}
-		if len(ps) == 0 {
-			return nil, fmt.Errorf("governor report: %s: %w", methodology, catalog.ErrNoResult)
-		}
-		periodID = ps[len(ps)-1]
-	}
-	res, err := cat.Result(ctx, methodology, periodID)
-	if err != nil {
-		return nil, fmt.Errorf("governor report: %w", err)
-	}
-	return NewGovernor(res, cat.Hierarchy(), region)
-}
 
 // ErrNotRated means the region is not a unit of the result.
 var ErrNotRated = errors.New("region is not rated")
@@ -286,7 +264,7 @@ func (g *Governor) criteria(res *rating.Result, row rating.Row) {
 		g.Criteria = append(g.Criteria, GovernorCriterion{
 			ID: n.ID, Name: n.Name, Weight: n.Weight, Score: row.Scores[n.ID],
 			NationalMedian: rating.Num(stats.Median(all)), DistrictMedian: rating.Num(stats.Median(district)),
-			Rank: competitionRank(all, float64(row.Scores[n.ID])),
+			Rank: stats.RankOf(all, float64(row.Scores[n.ID])),
 		})
 	}
 	// Node weights are nominal; the report shows shares of the index.
@@ -336,7 +314,7 @@ func (g *Governor) strengthsWeaknesses(res *rating.Result, ui int) {
 		name, unit := indicatorName(res, ir.ID)
 		pos = append(pos, GovernorIndicator{ID: ir.ID, Name: name, Unit: unit,
 			Value: rating.Num(ir.Denominated[ui]), NationalMedian: rating.Num(stats.Median(vals)),
-			Normalised: rating.Num(ir.Normalised[ui]), Rank: competitionRank(norm, ir.Normalised[ui]), Of: len(norm)})
+			Normalised: rating.Num(ir.Normalised[ui]), Rank: stats.RankOf(norm, ir.Normalised[ui]), Of: len(norm)})
 	}
 	// Relative rank makes indicators with different numbers of reporting
 	// regions comparable; the normalised value breaks ties.
@@ -382,7 +360,7 @@ func indicatorName(res *rating.Result, id string) (name, unit string) {
 		if series != "population" {
 			per = "ед. «" + series + "»"
 		}
-		unit = "на " + RuNum(rating.Num(m.Pipeline.Denominate.Scale), 0) + " " + per
+		unit = "на " + rufmt.Number(m.Pipeline.Denominate.Scale, 0) + " " + per
 	}
 	return name, unit
 }
@@ -398,19 +376,4 @@ func (g *Governor) levers(res *rating.Result, levers []index.Lever) {
 		gl.Name, gl.Unit = indicatorName(res, l.Indicator)
 		g.Levers = append(g.Levers, gl)
 	}
-}
-
-// competitionRank is the rank of v among xs, 1 = highest, ties share the
-// better rank; 0 when v is missing.
-func competitionRank(xs []float64, v float64) int {
-	if math.IsNaN(v) {
-		return 0
-	}
-	r := 1
-	for _, x := range xs {
-		if x > v+1e-9 {
-			r++
-		}
-	}
-	return r
 }

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/image/font/sfnt"
 
 	"github.com/cifra-health/cifra/internal/rating"
+	"github.com/cifra-health/cifra/internal/rufmt"
 )
 
 // The report uses the Go fonts (BSD licence, see NOTICE): pure Go, embedded
@@ -300,20 +301,13 @@ func (d *govDoc) footer() {
 	d.pdf.SetLineWidth(0.2)
 	d.pdf.Line(marginX, footerTop, pageW-marginX, footerTop)
 	d.font("", 7.5, colMuted)
-	left := fmt.Sprintf("Методика «%s», версия %s · данные за %s, расчёт %s", g.Methodology, g.Version, g.PeriodLabel, ruDate(g))
+	left := fmt.Sprintf("Методика «%s», версия %s · данные за %s, расчёт %s", g.Methodology, g.Version, g.PeriodLabel, rufmt.Date(g.ComputedAt))
 	d.cell(marginX, footerTop+1, contentW-30, 4, left, "L")
 	d.cell(pageW-marginX-30, footerTop+1, 30, 4, fmt.Sprintf("стр. %d из {nb}", d.pdf.PageNo()), "R")
 	if g.Synthetic {
 		d.font("B", 7.5, colWarn)
 		d.cell(marginX, footerTop+5, contentW, 4, SyntheticNote, "L")
 	}
-}
-
-func ruDate(g *Governor) string {
-	if g.ComputedAt.IsZero() {
-		return "—"
-	}
-	return g.ComputedAt.Format("02.01.2006")
 }
 
 func (d *govDoc) headline() {
@@ -354,7 +348,7 @@ func (d *govDoc) tiles() {
 	if district == "" {
 		district = "федеральном округе"
 	}
-	rank, drank, score := "—", "—", ruNum(g.Score, 1)
+	rank, drank, score := "—", "—", rufmt.Number(float64(g.Score), 1)
 	rankSub, drankSub, scoreSub := "не ранжирован", "не ранжирован", "из 100"
 	if g.Rank > 0 {
 		rank, rankSub = strconv.Itoa(g.Rank), fmt.Sprintf("из %d субъектов", g.Of)
@@ -409,12 +403,12 @@ func (d *govDoc) summary() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "По итогам за %s %s занимает %d-е место из %d субъектов РФ", g.PeriodLabel, g.Region.Name, g.Rank, g.Of)
 	if n := g.Total - g.Of; n > 0 {
-		fmt.Fprintf(&b, " (ещё %d %s не %s: недостаточно данных)", n, Plural(n, "субъект", "субъекта", "субъектов"), Plural(n, "ранжирован", "ранжированы", "ранжированы"))
+		fmt.Fprintf(&b, " (ещё %d %s не %s: недостаточно данных)", n, rufmt.Plural(n, "субъект", "субъекта", "субъектов"), rufmt.Plural(n, "ранжирован", "ранжированы", "ранжированы"))
 	}
 	if g.DistrictRank > 0 && g.District.Loc != "" {
 		fmt.Fprintf(&b, " и %d-е место из %d %s", g.DistrictRank, g.DistrictSize, g.District.In())
 	}
-	fmt.Fprintf(&b, ". Балл — %s из 100", ruNum(g.Score, 1))
+	fmt.Fprintf(&b, ". Балл — %s из 100", rufmt.Number(float64(g.Score), 1))
 	if g.GradeLabel != "" {
 		fmt.Fprintf(&b, ", уровень цифровой зрелости — %s", g.GradeLabel)
 	}
@@ -423,9 +417,9 @@ func (d *govDoc) summary() string {
 	case g.PrevRank == 0:
 		b.WriteString("Данных за предыдущий период нет.")
 	case g.RankChange > 0:
-		fmt.Fprintf(&b, "За %s регион был %d-м%s: подъём на %d %s.", g.PrevPeriodLabel, g.PrevRank, prevScore(g), g.RankChange, Plural(g.RankChange, "место", "места", "мест"))
+		fmt.Fprintf(&b, "За %s регион был %d-м%s: подъём на %d %s.", g.PrevPeriodLabel, g.PrevRank, prevScore(g), g.RankChange, rufmt.Plural(g.RankChange, "место", "места", "мест"))
 	case g.RankChange < 0:
-		fmt.Fprintf(&b, "За %s регион был %d-м%s: снижение на %d %s.", g.PrevPeriodLabel, g.PrevRank, prevScore(g), -g.RankChange, Plural(-g.RankChange, "место", "места", "мест"))
+		fmt.Fprintf(&b, "За %s регион был %d-м%s: снижение на %d %s.", g.PrevPeriodLabel, g.PrevRank, prevScore(g), -g.RankChange, rufmt.Plural(-g.RankChange, "место", "места", "мест"))
 	default:
 		fmt.Fprintf(&b, "Место то же, что и за %s%s.", g.PrevPeriodLabel, prevScore(g))
 	}
@@ -445,7 +439,7 @@ func prevScore(g *Governor) string {
 	if !g.PrevScore.Valid() {
 		return ""
 	}
-	return " (балл " + ruNum(g.PrevScore, 1) + ")"
+	return " (балл " + rufmt.Number(float64(g.PrevScore), 1) + ")"
 }
 
 func (d *govDoc) districtShort() string {
@@ -489,7 +483,7 @@ func (d *govDoc) criteriaChart() {
 		x := x0 + plotW*float64(k)/4
 		d.draw(colRule)
 		pdf.Line(x, y0, x, y0+plotH)
-		d.cell(x-8, y0+plotH+0.5, 16, 3.5, ruNum(rating.Num(v), 0), "C")
+		d.cell(x-8, y0+plotH+0.5, 16, 3.5, rufmt.Number(v, 0), "C")
 	}
 	series := []struct {
 		col rgb
@@ -523,7 +517,7 @@ func (d *govDoc) criteriaChart() {
 				style = "B"
 			}
 			d.font(style, 6.5, colInk)
-			d.cell(x0+bw+0.3, by, valueW, bh, ruNum(v, 1), "L")
+			d.cell(x0+bw+0.3, by, valueW, bh, rufmt.Number(float64(v), 1), "L")
 		}
 	}
 	// Legend.
@@ -556,8 +550,8 @@ func (d *govDoc) criteriaTable() {
 		if c.Rank > 0 {
 			rank = strconv.Itoa(c.Rank)
 		}
-		rows = append(rows, []string{c.Name, ruNum(rating.Num(c.Weight*100), 0) + " %", ruNum(c.Score, 1),
-			ruNum(c.NationalMedian, 1), ruNum(c.DistrictMedian, 1), rank})
+		rows = append(rows, []string{c.Name, rufmt.Number(c.Weight*100, 0) + " %", rufmt.Number(float64(c.Score), 1),
+			rufmt.Number(float64(c.NationalMedian), 1), rufmt.Number(float64(c.DistrictMedian), 1), rank})
 	}
 	d.table(cols, rows, nil, func(r, c int) rgb {
 		if c != 2 {
@@ -588,7 +582,7 @@ func valueWithUnit(v rating.Num, unit string) string {
 	if math.Abs(float64(v)) >= 1000 {
 		prec = 0
 	}
-	s := ruNum(v, prec)
+	s := rufmt.Number(float64(v), prec)
 	switch unit {
 	case "":
 		return s
@@ -687,7 +681,7 @@ func (d *govDoc) peersTable() {
 		if p.Rank > 0 {
 			drank, rank, change = strconv.Itoa(p.DistrictRank), strconv.Itoa(p.Rank), Arrow(p.RankChange, p.PrevRank)
 		}
-		rows = append(rows, []string{p.Name, drank, rank, ruNum(p.Score, 1), p.GradeLabel, change})
+		rows = append(rows, []string{p.Name, drank, rank, rufmt.Number(float64(p.Score), 1), p.GradeLabel, change})
 	}
 	d.table(cols, rows, func(r int) bool { return g.Peers[r].Self }, func(r, c int) rgb {
 		if c != 5 || g.Peers[r].PrevRank == 0 {
@@ -710,33 +704,8 @@ func (d *govDoc) notes() {
 		"Места — среди ранжированных субъектов РФ; «▲» — подъём в рейтинге по сравнению с предыдущим периодом, «▼» — снижение. "+
 		"Сильные и слабые стороны — показатели, по которым регион занимает лучшие и худшие места среди сообщивших данные субъектов; "+
 		"досчитанные значения не учитываются. Подробности и исходные данные — в карточке региона и в выгрузке XLSX.",
-		g.MethodologyName, g.Methodology, g.Version, g.PeriodLabel, ruDate(g))
+		g.MethodologyName, g.Methodology, g.Version, g.PeriodLabel, rufmt.Date(g.ComputedAt))
 	d.paragraph(s, 7.5, 3.4, "", colMuted)
-}
-
-// ruNum is RuNum rounding half away from zero, as people round (81,25 →
-// 81,3), not to the nearest even binary value.
-func ruNum(n rating.Num, prec int) string {
-	if !n.Valid() {
-		return RuNum(n, prec)
-	}
-	p := math.Pow(10, float64(prec))
-	return RuNum(rating.Num(math.Round(float64(n)*p)/p), prec)
-}
-
-// Plural picks the Russian form for n: 1 место, 2 места, 5 мест.
-func Plural(n int, one, few, many string) string {
-	n %= 100
-	if n < 0 {
-		n = -n
-	}
-	switch {
-	case n%10 == 1 && n != 11:
-		return one
-	case n%10 >= 2 && n%10 <= 4 && (n < 12 || n > 14):
-		return few
-	}
-	return many
 }
 
 // Glyph coverage of the embedded fonts, read once from their cmap tables:

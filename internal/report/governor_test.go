@@ -19,22 +19,24 @@ import (
 	"github.com/cifra-health/cifra/internal/demo"
 	"github.com/cifra-health/cifra/internal/method"
 	"github.com/cifra-health/cifra/internal/rating"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
 )
 
 const testMethodology = "health-digital-maturity"
 
 var (
-	demoOnce sync.Once
-	demoCat  *catalog.Catalog
-	demoDir  string
-	demoErr  error
+	demoOnce  sync.Once
+	demoCat   *catalog.Catalog
+	demoStore *store.Store
+	demoDir   string
+	demoErr   error
 )
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if demoCat != nil {
-		demoCat.Store.Close()
+	if demoStore != nil {
+		demoStore.Close()
 	}
 	if demoDir != "" {
 		os.RemoveAll(demoDir)
@@ -71,7 +73,7 @@ func demoCatalog(tb testing.TB) *catalog.Catalog {
 			fail(err)
 			return
 		}
-		d, err := demo.Generate(c.Hierarchy(), ms, demo.Options{Seed: 1, PeoplePerMO: 400000})
+		d, err := demo.Generate(c.Hierarchy(), ms, demo.Options{Seed: 1, From: "2019Q1", To: "2020Q4", PeoplePerMO: 400000})
 		if err != nil {
 			fail(err)
 			return
@@ -91,12 +93,32 @@ func demoCatalog(tb testing.TB) *catalog.Catalog {
 				return
 			}
 		}
-		demoCat = c
+		demoCat, demoStore = c, st
 	})
 	if demoErr != nil {
 		tb.Fatalf("demo database: %v", demoErr)
 	}
 	return demoCat
+}
+
+// buildGovernor is the report of a region for a methodology and period
+// (the latest when ""), read from the catalog as the CLI and the web do.
+func buildGovernor(ctx context.Context, c *catalog.Catalog, methodology, periodID, region string) (*Governor, error) {
+	if periodID == "" {
+		ps, err := c.Periods(ctx, methodology)
+		if err != nil {
+			return nil, err
+		}
+		if len(ps) == 0 {
+			return nil, catalog.ErrNoResult
+		}
+		periodID = ps[len(ps)-1]
+	}
+	res, err := c.Result(ctx, methodology, periodID)
+	if err != nil {
+		return nil, err
+	}
+	return NewGovernor(res, c.Hierarchy(), region)
 }
 
 // rowOf finds a region's row independently of the report code.
@@ -118,7 +140,7 @@ func TestBuildGovernor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := BuildGovernor(ctx, c, testMethodology, "2020", "RU-TUL")
+	g, err := buildGovernor(ctx, c, testMethodology, "2020", "RU-TUL")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,29 +224,18 @@ func TestBuildGovernor(t *testing.T) {
 	}
 
 	// The web layer maps these to 404.
-	if _, err := BuildGovernor(ctx, c, testMethodology, "2020", "RU-XXX"); !errors.Is(err, ErrNotRated) {
+	if _, err := buildGovernor(ctx, c, testMethodology, "2020", "RU-XXX"); !errors.Is(err, ErrNotRated) {
 		t.Errorf("unknown region: %v", err)
 	}
-	if _, err := BuildGovernor(ctx, c, testMethodology, "1999", "RU-TUL"); !errors.Is(err, catalog.ErrNoResult) {
+	if _, err := buildGovernor(ctx, c, testMethodology, "1999", "RU-TUL"); !errors.Is(err, catalog.ErrNoResult) {
 		t.Errorf("missing period: %v", err)
 	}
 	if got := g.FileName(); got != "governor-RU-TUL-2020.pdf" {
 		t.Errorf("file name %q", got)
 	}
 	// By name and by the latest period.
-	if g2, err := BuildGovernor(ctx, c, testMethodology, "", "Тульская область"); err != nil || g2.Region.Code != "RU-TUL" {
+	if g2, err := buildGovernor(ctx, c, testMethodology, "", "Тульская область"); err != nil || g2.Region.Code != "RU-TUL" {
 		t.Errorf("by name, latest period: %v %v", g2, err)
-	}
-}
-
-func TestPlural(t *testing.T) {
-	for _, tc := range []struct {
-		n    int
-		want string
-	}{{1, "место"}, {2, "места"}, {4, "места"}, {5, "мест"}, {11, "мест"}, {12, "мест"}, {14, "мест"}, {21, "место"}, {22, "места"}, {25, "мест"}, {101, "место"}, {111, "мест"}, {0, "мест"}} {
-		if got := Plural(tc.n, "место", "места", "мест"); got != tc.want {
-			t.Errorf("Plural(%d) = %q, want %q", tc.n, got, tc.want)
-		}
 	}
 }
 
@@ -312,8 +323,8 @@ func TestGovernorPDF(t *testing.T) {
 				"версия " + res.Version,
 				"данные за 2020 год",
 				"Субъекты " + g.District.Gen,
-				RuNum(row.Score, 1), // "—" when not ranked
-				res.ComputedAt.Format("02.01.2006"),
+				rufmt.Number(float64(row.Score), 1), // "—" when not ranked
+				rufmt.Date(res.ComputedAt),
 			} {
 				if !strings.Contains(flat, want) {
 					t.Errorf("PDF text lacks %q", want)
@@ -370,7 +381,7 @@ func TestGovernorAllRegionsFit(t *testing.T) {
 			}
 		}
 	}
-	g, err := BuildGovernor(ctx, c, testMethodology, "2020", "RU-TUL")
+	g, err := buildGovernor(ctx, c, testMethodology, "2020", "RU-TUL")
 	if err != nil {
 		t.Fatal(err)
 	}

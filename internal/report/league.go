@@ -15,6 +15,7 @@ import (
 
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/rating"
+	"github.com/cifra-health/cifra/internal/rufmt"
 )
 
 // SyntheticNote is printed with every output of generated demo data.
@@ -127,33 +128,6 @@ func num(n rating.Num, f byte, prec int) string {
 	return strconv.FormatFloat(float64(n), f, prec, 64)
 }
 
-// RuNum formats a number the Russian way: decimal comma, thin groups of
-// thousands with a non-breaking space; "—" when missing.
-func RuNum(n rating.Num, prec int) string {
-	if !n.Valid() {
-		return "—"
-	}
-	s := strconv.FormatFloat(float64(n), 'f', prec, 64)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac, hasFrac := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteRune('\u00a0')
-		}
-		b.WriteRune(c)
-	}
-	out := b.String()
-	if hasFrac {
-		out += "," + frac
-	}
-	if neg {
-		out = "−" + out
-	}
-	return out
-}
-
 // Arrow shows a rank change: ▲3, ▼2 or "=".
 func Arrow(change, prevRank int) string {
 	switch {
@@ -189,7 +163,7 @@ func WriteTable(w io.Writer, r *rating.Result, h *orgunit.Hierarchy) error {
 		if lr.Rank > 0 {
 			rank, change = strconv.Itoa(lr.Rank), Arrow(lr.RankChange, lr.PrevRank)
 		}
-		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\t%s\t%s\t\n", rank, lr.Name, mark, shortDistrict(lr.District), RuNum(lr.Score, 1), lr.GradeLabel, change)
+		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\t%s\t%s\t\n", rank, lr.Name, mark, shortDistrict(lr.District), rufmt.Number(float64(lr.Score), 1), lr.GradeLabel, change)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

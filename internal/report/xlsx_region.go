@@ -9,6 +9,8 @@ import (
 
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/rating"
+	"github.com/cifra-health/cifra/internal/rufmt"
+	"github.com/cifra-health/cifra/internal/stats"
 )
 
 // Sheet names of the region workbook, in order.
@@ -172,7 +174,7 @@ func (x *xlsxDoc) about(g *Governor) error {
 		{"Версия методики", g.Version},
 		{"Период", g.PeriodLabel},
 		{"Предыдущий период", g.PrevPeriodLabel},
-		{"Дата расчёта", ruDate(g)},
+		{"Дата расчёта", rufmt.Date(g.ComputedAt)},
 		{"Место в России", rank},
 		{"Ранжировано субъектов", g.Of},
 		{"Место в федеральном округе", drank},
@@ -275,7 +277,7 @@ func (x *xlsxDoc) indicators(res *rating.Result, ui int) error {
 			}
 			rank := any("")
 			if !imputed(ir, ui) {
-				rank = blankZero(competitionRank(norm, ir.Normalised[ui]))
+				rank = blankZero(stats.RankOf(norm, ir.Normalised[ui]))
 			}
 			done := "нет"
 			if imputed(ir, ui) {

@@ -5,11 +5,11 @@
 package slots
 
 import (
-	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cifra-health/cifra/internal/rufmt"
 )
 
 // Post is a doctor post: one Schedule.
@@ -77,15 +77,16 @@ type Input struct {
 	Group func(Post) string
 }
 
-// Moscow is UTC+3, the zone used when an МО has none.
-var Moscow = time.FixedZone("UTC+3", 3*3600)
+// Moscow is rufmt.Moscow(), the zone used when an МО has none; kept for
+// the store's feed queries, which read it.
+var Moscow = rufmt.Moscow()
 
 // Compute returns the availability of each group. Slots whose schedule is
 // unknown are grouped under the post {ID: schedule} with no МО, so they are
 // visible rather than dropped.
 func Compute(in Input, slots []Slot) map[string]*Availability {
 	if in.Zone == nil {
-		in.Zone = func(string) *time.Location { return Moscow }
+		in.Zone = func(string) *time.Location { return rufmt.Moscow() }
 	}
 	if in.Group == nil {
 		in.Group = func(p Post) string { return p.OrgUnit + "|" + p.Specialty }
@@ -132,7 +133,7 @@ func Compute(in Input, slots []Slot) map[string]*Availability {
 		orgs[g][ps.post.OrgUnit] = true
 		loc := in.Zone(ps.post.OrgUnit)
 		if loc == nil {
-			loc = Moscow
+			loc = rufmt.Moscow()
 		}
 		today := civilDay(in.Snapshot, loc)
 		a.Posts++
@@ -212,39 +213,8 @@ func MedianInts(xs []int) float64 {
 	return float64(xs[n/2-1]+xs[n/2]) / 2
 }
 
-// ParseZone reads an МО time zone as stored in the hierarchy ("UTC+3",
-// "UTC+5:30", "UTC-1") or an IANA name; "" is Moscow time.
-func ParseZone(s string) (*time.Location, error) {
-	if s == "" {
-		return Moscow, nil
-	}
-	if rest, ok := strings.CutPrefix(s, "UTC"); ok {
-		if rest == "" {
-			return time.UTC, nil
-		}
-		sign := 1
-		switch rest[0] {
-		case '+':
-		case '-':
-			sign = -1
-		default:
-			return nil, fmt.Errorf("time zone %q: want UTC±H[:MM]", s)
-		}
-		h, m, _ := strings.Cut(rest[1:], ":")
-		hh, err := strconv.Atoi(h)
-		if err != nil || hh > 14 {
-			return nil, fmt.Errorf("time zone %q: want UTC±H[:MM]", s)
-		}
-		mm := 0
-		if m != "" {
-			if mm, err = strconv.Atoi(m); err != nil || mm > 59 {
-				return nil, fmt.Errorf("time zone %q: want UTC±H[:MM]", s)
-			}
-		}
-		return time.FixedZone(s, sign*(hh*3600+mm*60)), nil
-	}
-	return time.LoadLocation(s)
-}
+// ParseZone is rufmt.ParseZone, kept for the store's feed queries.
+func ParseZone(s string) (*time.Location, error) { return rufmt.ParseZone(s) }
 
 // FirstContact are the specialty codes of first-contact doctors
 // (therapist, paediatrician, general practitioner) whose availability the

@@ -264,7 +264,7 @@ func (s *Server) methodology(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	walk(m.Tree, "", 0)
-	vs, err := s.cat.Store.MethodologyVersions(r.Context(), m.ID)
+	vs, err := s.cat.MethodologyVersions(r.Context(), m.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -620,7 +620,7 @@ func (s *Server) buildScorecard(ctx context.Context, res *rating.Result, u *orgu
 			}
 		}
 		sc.Criteria = append(sc.Criteria, CriterionJSON{ID: n.ID, Name: n.Name, Weight: n.Weight, Score: row.Scores[n.ID],
-			NationalMedian: rating.Num(stats.Median(all)), DistrictMedian: rating.Num(stats.Median(district)), Rank: rankOf(all, float64(row.Scores[n.ID]))})
+			NationalMedian: rating.Num(stats.Median(all)), DistrictMedian: rating.Num(stats.Median(district)), Rank: stats.RankOf(all, float64(row.Scores[n.ID]))})
 	}
 	var pos []IndicatorPosition
 	for _, ir := range res.Index().Indicators {
@@ -687,18 +687,4 @@ func (s *Server) buildScorecard(ctx context.Context, res *rating.Result, u *orgu
 	}
 	sc.Levers = whatIfJSON(res, u.Code, levers).Levers
 	return sc, nil
-}
-
-// rankOf is the competition rank of v among xs (1 = highest).
-func rankOf(xs []float64, v float64) int {
-	if math.IsNaN(v) {
-		return 0
-	}
-	r := 1
-	for _, x := range xs {
-		if x > v+1e-9 {
-			r++
-		}
-	}
-	return r
 }

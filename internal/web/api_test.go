@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/cifra-health/cifra/internal/catalog/catalogtest"
+	"github.com/cifra-health/cifra/internal/method"
 )
 
 // demoServer builds a small demo (one МО per 400,000 residents) and serves it.
@@ -91,8 +92,21 @@ func TestAPI(t *testing.T) {
 	}
 	var ms []MethodologyJSON
 	get(t, srv, "/api/v1/methodologies", 200, &ms)
-	if len(ms) != 2 {
-		t.Fatalf("methodologies = %d", len(ms))
+	builtins, err := method.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, m := range ms {
+		listed[m.ID] = true
+	}
+	for _, b := range builtins {
+		if !listed[b.ID] {
+			t.Errorf("built-in methodology %s not listed", b.ID)
+		}
+	}
+	if len(ms) != len(builtins) {
+		t.Fatalf("methodologies = %d, built in %d", len(ms), len(builtins))
 	}
 	var wi WhatIfJSON
 	get(t, srv, "/api/v1/regions/RU-TUL/whatif?period=2020", 200, &wi)

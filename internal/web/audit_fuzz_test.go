@@ -14,6 +14,7 @@ import (
 	"github.com/cifra-health/cifra/internal/auth"
 	"github.com/cifra-health/cifra/internal/catalog"
 	"github.com/cifra-health/cifra/internal/orgunit"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
 )
 
@@ -97,7 +98,7 @@ func FuzzParseFormNumber(f *testing.F) {
 		if !formNumberShape.MatchString(compact) {
 			t.Fatalf("parseFormNumber(%q) = %v: accepted a text that is not a plain number", raw, v)
 		}
-		for _, back := range []string{ruNumber(v), ruGrouped(v)} {
+		for _, back := range []string{rufmt.Number(v, -1), ruGrouped(v)} {
 			w, why := parseFormNumber(back)
 			if why != "" || w != v {
 				t.Fatalf("parseFormNumber(%q) = %v, but its rendering %q reads back as %v (%s)", raw, v, back, w, why)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cifra-health/cifra/internal/auth"
 	"github.com/cifra-health/cifra/internal/datavalue"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
 	"github.com/cifra-health/cifra/internal/workflow"
 )
@@ -323,7 +324,7 @@ func TestAuditFilters(t *testing.T) {
 		t.Error("period=2021Q2 matched")
 	}
 	// Dates are Moscow days, "to" inclusive.
-	today := time.Now().In(auditZone)
+	today := time.Now().In(rufmt.Moscow())
 	day := func(d int) string { return today.AddDate(0, 0, d).Format("2006-01-02") }
 	if got := n(f.national, "/api/v1/audit/values?from="+day(0)+"&to="+day(0)); got != total {
 		t.Errorf("today: %d of %d", got, total)

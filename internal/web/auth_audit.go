@@ -15,6 +15,7 @@ import (
 
 	"github.com/cifra-health/cifra/internal/auth"
 	"github.com/cifra-health/cifra/internal/period"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
 )
 
@@ -38,9 +39,6 @@ func init() {
 		s.handle("GET /api/v1/audit/methodologies", s.auditMethodologiesExport)
 	})
 }
-
-// auditZone shows audit times in Moscow time (UTC+3 all year since 2014).
-var auditZone = time.FixedZone("MSK", 3*60*60)
 
 // auditLimit bounds one page or export of the audit logs.
 const auditLimit = 1000
@@ -159,7 +157,7 @@ func (s *Server) parseAuditQuery(r *http.Request, p *auth.Principal) (auditQuery
 		if d.v == "" {
 			continue
 		}
-		t, err := time.ParseInLocation("2006-01-02", d.v, auditZone)
+		t, err := time.ParseInLocation("2006-01-02", d.v, rufmt.Moscow())
 		if err != nil {
 			return bad(d.name+" must be a date written as YYYY-MM-DD", "Дата «"+d.v+"» не распознана: нужен формат ГГГГ-ММ-ДД.")
 		}
@@ -212,7 +210,7 @@ func (s *Server) valueAudit(r *http.Request, p *auth.Principal, q auditQuery) ([
 	if (q.unit == "" && !national) || (q.unit != "" && exact == "") || q.actor != "" || q.dataSet != "" || q.period != "" || !q.from.IsZero() || !q.to.IsZero() {
 		fetch = auditWindow
 	}
-	all, err := s.cat.Store.Audit(r.Context(), exact, fetch)
+	all, err := s.cat.ValueAudit(r.Context(), exact, fetch)
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +236,7 @@ func (s *Server) approvalAudit(r *http.Request, p *auth.Principal, q auditQuery)
 	if !national || q.unit != "" || q.actor != "" || !q.from.IsZero() || !q.to.IsZero() {
 		f.Limit = auditWindow
 	}
-	evs, err := s.cat.Store.ApprovalHistory(r.Context(), f)
+	evs, err := s.cat.ApprovalHistory(r.Context(), f)
 	if err != nil {
 		return nil, err
 	}
@@ -258,7 +256,7 @@ func (s *Server) approvalAudit(r *http.Request, p *auth.Principal, q auditQuery)
 // methodologyAudit lists stored methodology versions, newest load first.
 // They concern every unit, so unit, data set and period do not filter them.
 func (s *Server) methodologyAudit(r *http.Request, q auditQuery) ([]store.MethodologyVersion, error) {
-	all, err := s.cat.Store.MethodologyVersions(r.Context(), "")
+	all, err := s.cat.MethodologyVersions(r.Context(), "")
 	if err != nil {
 		return nil, err
 	}
@@ -364,20 +362,14 @@ type auditMethodologyRow struct {
 	At, By, ID, Version, Name, Source, SHA string
 }
 
-func ruNumber(v float64) string {
-	return strings.Replace(strconv.FormatFloat(v, 'f', -1, 64), ".", ",", 1)
-}
-
-func auditTime(t time.Time) string { return t.In(auditZone).Format("02.01.2006 15:04:05") }
-
 func valueRows(es []store.AuditEntry) []auditValueRow {
 	out := make([]auditValueRow, len(es))
 	for i, e := range es {
 		old := "—"
 		if e.Old != nil {
-			old = ruNumber(*e.Old)
+			old = rufmt.Number(*e.Old, -1)
 		}
-		out[i] = auditValueRow{auditTime(e.At), e.Actor, e.Source, e.DataElement, e.Period, e.OrgUnit, old, ruNumber(e.New)}
+		out[i] = auditValueRow{rufmt.Timestamp(e.At), e.Actor, e.Source, e.DataElement, e.Period, e.OrgUnit, old, rufmt.Number(e.New, -1)}
 	}
 	return out
 }
@@ -385,7 +377,7 @@ func valueRows(es []store.AuditEntry) []auditValueRow {
 func securityRows(es []auth.AuditEvent) []auditSecurityRow {
 	out := make([]auditSecurityRow, len(es))
 	for i, e := range es {
-		out[i] = auditSecurityRow{auditTime(e.At), e.Event, e.Actor, e.Subject, e.IP, e.Detail}
+		out[i] = auditSecurityRow{rufmt.Timestamp(e.At), e.Event, e.Actor, e.Subject, e.IP, e.Detail}
 	}
 	return out
 }
@@ -393,7 +385,7 @@ func securityRows(es []auth.AuditEvent) []auditSecurityRow {
 func approvalRows(es []store.ApprovalEvent) []auditApprovalRow {
 	out := make([]auditApprovalRow, len(es))
 	for i, e := range es {
-		row := auditApprovalRow{At: auditTime(e.At), Actor: e.Actor, Action: e.Action.Label(), DataSet: e.DataSet, OrgUnit: e.OrgUnit, Period: e.Period, Reason: e.Reason}
+		row := auditApprovalRow{At: rufmt.Timestamp(e.At), Actor: e.Actor, Action: e.Action.Label(), DataSet: e.DataSet, OrgUnit: e.OrgUnit, Period: e.Period, Reason: e.Reason}
 		if e.From != "" {
 			row.From = e.From.Label()
 		}
@@ -415,7 +407,7 @@ func bodySHA(b []byte) string {
 func methodologyRows(ms []store.MethodologyVersion) []auditMethodologyRow {
 	out := make([]auditMethodologyRow, len(ms))
 	for i, m := range ms {
-		out[i] = auditMethodologyRow{auditTime(m.LoadedAt), m.LoadedBy, m.ID, m.Version, m.Name, m.Source, bodySHA(m.Body)}
+		out[i] = auditMethodologyRow{rufmt.Timestamp(m.LoadedAt), m.LoadedBy, m.ID, m.Version, m.Name, m.Source, bodySHA(m.Body)}
 	}
 	return out
 }

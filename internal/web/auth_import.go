@@ -118,7 +118,7 @@ func (s *Server) importDataValues(w http.ResponseWriter, r *http.Request) {
 			Instance: r.URL.Path}, OutOfScope: out})
 		return
 	}
-	sum, err := s.cat.Store.ImportValues(r.Context(), batch.Values, store.ImportOptions{Actor: p.Login, Source: "api", Format: string(format), DryRun: dryRun})
+	sum, err := s.cat.ImportValues(r.Context(), batch.Values, store.ImportOptions{Actor: p.Login, Source: "api", Format: string(format), DryRun: dryRun})
 	if errors.Is(err, store.ErrLocked) {
 		// Accepted or closed data: nothing was written, and the message
 		// names the locked values.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cifra-health/cifra/internal/auth"
+	"github.com/cifra-health/cifra/internal/rufmt"
 )
 
 // tokenRow is one of the caller's API tokens on the account page.
@@ -28,7 +29,7 @@ func (s *Server) tokenRows(r *http.Request, login string) []tokenRow {
 	for i, t := range toks {
 		row := tokenRow{ID: t.ID, Name: t.Name, Expires: "бессрочно", State: "действует", Live: t.Live(now)}
 		if !t.ExpiresAt.IsZero() {
-			row.Expires = t.ExpiresAt.In(auditZone).Format("02.01.2006")
+			row.Expires = rufmt.Date(t.ExpiresAt)
 		}
 		switch {
 		case !t.RevokedAt.IsZero():

@@ -5,9 +5,10 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"time"
 
 	"github.com/cifra-health/cifra/internal/auth"
+	"github.com/cifra-health/cifra/internal/catalog"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/workflow"
 )
 
@@ -22,11 +23,6 @@ func init() {
 	})
 	addRoutes(func(s *Server) { s.handle("GET /checks", s.checksPage) })
 }
-
-// outlierBounds are the bounds of the min–max test: every data element the
-// forms collect is a count, a share or a duration, none of which can be
-// negative.
-var outlierBounds = workflow.Bounds{Min: 0, Max: math.NaN()}
 
 type outlierView struct {
 	Element, ElementID string
@@ -79,7 +75,7 @@ func (s *Server) checksPage(w http.ResponseWriter, r *http.Request) {
 		codes[i], names[u.Code] = u.Code, u.Name
 	}
 	v.Units = len(units)
-	vals, _, err := s.unitValues(ctx, d.DS, codes, pe)
+	rep, err := s.cat.Check(ctx, catalog.DataSetRef(d), pe, codes, workflowNow())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -87,42 +83,20 @@ func (s *Server) checksPage(w http.ResponseWriter, r *http.Request) {
 	formURL := func(unit string) string {
 		return "/entry/" + url.PathEscape(d.DS.ID) + "/" + url.PathEscape(unit) + "/" + v.PeriodID
 	}
-
-	v.Violations = s.violationViews(d, workflow.Validate(d.rules(), v.PeriodID, vals))
-
-	for _, de := range d.DS.DataElements {
-		var pts []workflow.Point
-		for _, u := range codes {
-			if x, ok := vals[u][de]; ok {
-				pts = append(pts, workflow.Point{OrgUnit: u, Value: x})
-			}
+	v.Violations = s.violationViews(d, rep.Violations)
+	for _, o := range rep.Outliers {
+		name, _ := d.element(o.DataElement)
+		score := fmtScore(o.Score)
+		if o.Method == workflow.MinMax {
+			score = "граница " + rufmt.Number(o.Score, -1)
 		}
-		name, _ := d.element(de)
-		for _, o := range workflow.Outliers(de, v.PeriodID, pts, &outlierBounds) {
-			score := fmtScore(o.Score)
-			if o.Method == workflow.MinMax {
-				score = "граница " + ruNumber(o.Score)
-			}
-			v.Outliers = append(v.Outliers, outlierView{Element: name, ElementID: de, Unit: names[o.OrgUnit], UnitCode: o.OrgUnit,
-				Value: ruNumber(o.Value), Method: o.Method.Label(), Score: score, Centre: ruNumber(round2(o.Centre)), FormURL: formURL(o.OrgUnit)})
-		}
+		v.Outliers = append(v.Outliers, outlierView{Element: name, ElementID: o.DataElement, Unit: names[o.OrgUnit], UnitCode: o.OrgUnit,
+			Value: rufmt.Number(o.Value, -1), Method: o.Method.Label(), Score: score, Centre: rufmt.Number(round2(o.Centre), -1), FormURL: formURL(o.OrgUnit)})
 	}
-
-	approvals, err := s.cat.Store.Approvals(ctx, d.DS.ID, v.PeriodID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	states := map[string]workflow.State{}
-	submitted := map[string]timeT{}
-	for u, a := range approvals {
-		states[u], submitted[u] = a.State, a.SubmittedAt
-	}
-	due := workflow.Due(d.DS, pe)
-	v.Due = ruDate(lastDay(due))
-	for _, c := range workflow.Completeness(d.DS, codes, vals, states, submitted, due, workflowNow()) {
+	v.Due = rufmt.Date(lastDay(rep.Due))
+	for _, c := range rep.Completeness {
 		cv := checkCompleteness{Unit: names[c.OrgUnit], Code: c.OrgUnit, Reported: c.Reported, Expected: c.Expected, Share: c.Share(),
-			State: c.State, Timeliness: c.Timeliness, SubmittedAt: ruDate(submitted[c.OrgUnit]), FormURL: formURL(c.OrgUnit)}
+			State: c.State, Timeliness: c.Timeliness, SubmittedAt: rufmt.Date(c.SubmittedAt), FormURL: formURL(c.OrgUnit)}
 		v.Counts[string(c.Timeliness)]++
 		if c.Reported == c.Expected {
 			v.Complete++
@@ -136,7 +110,4 @@ func (s *Server) checksPage(w http.ResponseWriter, r *http.Request) {
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
 
-func fmtScore(x float64) string { return ruNumber(round2(x)) }
-
-// timeT keeps the map types above short.
-type timeT = time.Time
+func fmtScore(x float64) string { return rufmt.Number(round2(x), -1) }

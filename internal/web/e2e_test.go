@@ -3,20 +3,27 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	cdplog "github.com/chromedp/cdproto/log"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/cifra-health/cifra/internal/catalog/catalogtest"
 	"github.com/cifra-health/cifra/internal/report"
+	"github.com/cifra-health/cifra/internal/rufmt"
 )
 
 // chromiumPath finds the browser the end-to-end test drives.
@@ -70,7 +77,18 @@ func (b *browserErrors) take() []string {
 
 func TestE2E(t *testing.T) {
 	ctx, errs := startBrowser(t, 4*time.Minute)
-	srv := demoServer(t)
+	// The server counts the requests for the Central district's league, so
+	// that a filter sent twice shows even when one navigation replaces the
+	// other in the browser.
+	var cenRequests atomic.Int32
+	app := New(catalogtest.Demo(t), nil)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/" && r.URL.Query().Get("district") == "FD-CEN" {
+			cenRequests.Add(1)
+		}
+		app.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
 	out := testOut(t)
 	var api RatingJSON
 	get(t, srv, "/api/v1/rating?period=2020", 200, &api)
@@ -194,8 +212,8 @@ func TestE2E(t *testing.T) {
 		load(t, "/?period=2020", "rating-2020")
 		rank := text(t, `tr[data-iso="RU-TUL"] td.rank`)
 		score := text(t, `tr[data-iso="RU-TUL"] td.score`)
-		if rank != fmt.Sprint(tula.Rank) || score != report.RuNum(tula.Score, 1) {
-			t.Errorf("Tula shown as rank %s score %s; API rank %d score %s", rank, score, tula.Rank, report.RuNum(tula.Score, 1))
+		if rank != fmt.Sprint(tula.Rank) || score != rufmt.Number(float64(tula.Score), 1) {
+			t.Errorf("Tula shown as rank %s score %s; API rank %d score %s", rank, score, tula.Rank, rufmt.Number(float64(tula.Score), 1))
 		}
 		if got := firstRow(t); got != api.Rows[0].ISOCode {
 			t.Errorf("first row %s, API leader %s", got, api.Rows[0].ISOCode)
@@ -223,16 +241,34 @@ func TestE2E(t *testing.T) {
 
 	t.Run("district filter and search", func(t *testing.T) {
 		load(t, "/?period=2020", "filter-before")
-		// Choosing a district submits the form (the script), as would the button.
-		if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS("#f-district"), "FD-CEN"),
-			chromedp.Click(chromedp.CSS(`form.filters button[type="submit"]`))); err != nil {
+		// Every document this tab commits from here on counts itself, so
+		// that a second navigation (the button's after the script's) shows.
+		navs, err := chromedp.Call(ctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{
+			Source: `sessionStorage.setItem("navs", String(Number(sessionStorage.getItem("navs") || 0) + 1))`})
+		if err != nil {
 			t.Fatal(err)
 		}
+		defer chromedp.Call(ctx, cdppage.RemoveScriptToEvaluateOnNewDocument, cdppage.RemoveScriptToEvaluateOnNewDocumentParams{Identifier: navs.Identifier})
+		eval[any](ctx, t, `sessionStorage.setItem("navs", "0")`)
+		// Choosing a district submits the form (the script); a click on the
+		// button while that page is on its way must not send it again. The
+		// click runs in the old document's next task: if the new page has
+		// already replaced it, the timer dies with it and nothing is clicked.
+		eval[any](ctx, t, `(function () {
+			var sel = document.getElementById("f-district");
+			sel.value = "FD-CEN";
+			sel.dispatchEvent(new Event("change", {bubbles: true}));
+			setTimeout(function () { sel.form.querySelector('button[type="submit"]').click(); }, 0);
+		})()`)
 		waitURL(t, "district=FD-CEN")
-		// The script's submit on change and the button's may both navigate:
-		// wait for the table of the last one.
-		if n := settle(t, func() int { return rowCount(t) }, 18); n != 18 {
+		if n := rowCount(t); n != 18 {
 			t.Errorf("Central district: %d rows, want 18", n)
+		}
+		if n := cenRequests.Load(); n != 1 {
+			t.Errorf("choosing a district sent %d requests, want one", n)
+		}
+		if n := eval[string](ctx, t, `sessionStorage.getItem("navs")`); n != "1" {
+			t.Errorf("choosing a district committed %s documents, want one", n)
 		}
 		districts := eval[[]string](ctx, t, `[...new Set([...document.querySelectorAll('#league tbody tr[data-iso]')].map(r => r.dataset.district))]`)
 		if len(districts) != 1 || districts[0] != "FD-CEN" {
@@ -245,8 +281,45 @@ func TestE2E(t *testing.T) {
 		if n := settle(t, func() int { return rowCount(t) }, 1); n != 1 {
 			t.Errorf("search Тульск: %d rows visible, want 1", n)
 		}
+		if n := eval[string](ctx, t, `sessionStorage.getItem("navs")`); n != "1" {
+			t.Errorf("typing navigated: %s documents", n)
+		}
 		shot(t, "filter-cen-tula")
 		errs.take()
+	})
+
+	// Without the script the button is the only way: the page must work
+	// as a plain form (the keyboard picks the district, the button sends).
+	t.Run("district filter without script", func(t *testing.T) {
+		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+			t.Fatal(err)
+		}
+		defer chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false})
+		load(t, "/?period=2020", "noscript-before")
+		if err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS("#f-district"))); err != nil {
+			t.Fatal(err)
+		}
+		// Walk the options with the keyboard until the Central district is
+		// chosen: no script sees the change, so nothing navigates yet.
+		for range 12 {
+			if v := eval[string](ctx, t, `document.getElementById("f-district").value`); v == "FD-CEN" {
+				break
+			}
+			if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowDown)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if loc := eval[string](ctx, t, `location.search`); strings.Contains(loc, "district=") {
+			t.Fatalf("navigated without the button: %s", loc)
+		}
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form.filters button[type="submit"]`))); err != nil {
+			t.Fatal(err)
+		}
+		waitURL(t, "district=FD-CEN")
+		if n := eval[int](ctx, t, `document.querySelectorAll('#league tbody tr[data-iso]').length`); n != 18 {
+			t.Errorf("Central district without script: %d rows, want 18", n)
+		}
+		shot(t, "noscript-cen")
 	})
 
 	t.Run("map tile opens the region", func(t *testing.T) {
@@ -256,7 +329,7 @@ func TestE2E(t *testing.T) {
 			t.Errorf("tile not focusable: active element %q", focused)
 		}
 		label := eval[string](ctx, t, `document.querySelector('a.tile[data-iso="RU-TUL"]').getAttribute('aria-label')`)
-		if want := fmt.Sprintf("%d место", tula.Rank); !strings.Contains(label, want) || !strings.Contains(label, report.RuNum(tula.Score, 1)) {
+		if want := fmt.Sprintf("%d место", tula.Rank); !strings.Contains(label, want) || !strings.Contains(label, rufmt.Number(float64(tula.Score), 1)) {
 			t.Errorf("tile label %q lacks rank %d or score", label, tula.Rank)
 		}
 		nodes, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSS(`a.tile[data-iso="RU-TUL"] rect`)))

@@ -23,8 +23,8 @@ import (
 func TestE2EWorkflow(t *testing.T) {
 	ctx, _ := startBrowser(t, 2*time.Minute)
 	ctx0 := context.Background()
-	c := catalogtest.Demo(t)
-	svc := auth.New(c.Store.DB(), c.Hierarchy, nil)
+	c, st := catalogtest.DemoStore(t)
+	svc := auth.New(st.DB(), c.Hierarchy, nil)
 	creds, err := auth.DemoAccounts(ctx0, svc)
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"github.com/cifra-health/cifra/internal/datavalue"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/period"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
 	"github.com/cifra-health/cifra/internal/workflow"
 )
@@ -97,7 +98,7 @@ func (s *Server) entryList(w http.ResponseWriter, r *http.Request) {
 		}
 		g := entryGroup{DS: d.DS.ID, Name: d.DS.Name}
 		for _, pe := range ps {
-			approvals, err := s.cat.Store.Approvals(ctx, d.DS.ID, pe.String())
+			approvals, err := s.cat.Approvals(ctx, d.DS.ID, pe.String())
 			if err != nil {
 				s.fail(w, r, err)
 				return
@@ -167,7 +168,7 @@ func (s *Server) violationViews(d dataSetRef, vs []workflow.Violation) []violati
 	out := make([]violationView, len(vs))
 	for i, v := range vs {
 		vv := violationView{ID: fmt.Sprintf("v-%d", i+1), Rule: v.Rule, Name: v.Name, OrgUnit: v.OrgUnit, Unit: v.OrgUnit,
-			Left: v.LeftText, Right: v.RightText, LeftV: ruNumber(v.Left), RightV: ruNumber(v.Right), Operator: operatorText(v.Operator),
+			Left: v.LeftText, Right: v.RightText, LeftV: rufmt.Number(v.Left, -1), RightV: rufmt.Number(v.Right, -1), Operator: operatorText(v.Operator),
 			FormURL: "/entry/" + url.PathEscape(d.DS.ID) + "/" + url.PathEscape(v.OrgUnit) + "/" + v.Period, PeriodID: v.Period, PLabel: periodLabel(v.Period)}
 		if u, ok := h.Get(v.OrgUnit); ok {
 			vv.Unit = u.Name
@@ -245,14 +246,14 @@ func (s *Server) entryTarget(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		return nil, false
 	}
 	t := &entryTarget{d: d, unit: u, pe: pe}
-	if t.appr, err = s.cat.Store.Approval(ctx, d.DS.ID, u.Code, pe.String()); err != nil {
+	if t.appr, err = s.cat.Approval(ctx, d.DS.ID, u.Code, pe.String()); err != nil {
 		s.fail(w, r, err)
 		return nil, false
 	}
 	if t.appr.State == "" {
 		t.appr.State = workflow.Open
 	}
-	if t.closed, err = s.closedPeriod(ctx, pe.String()); err != nil {
+	if t.closed, err = s.cat.ClosedPeriod(ctx, pe.String()); err != nil {
 		s.fail(w, r, err)
 		return nil, false
 	}
@@ -265,7 +266,7 @@ func readOnlyReason(p *auth.Principal, t *entryTarget) string {
 	case t.closed != nil:
 		s := "Период закрыт"
 		if !t.closed.ClosedAt.IsZero() {
-			s += " " + ruDate(t.closed.ClosedAt)
+			s += " " + rufmt.Date(t.closed.ClosedAt)
 		}
 		if t.closed.Actor != "" {
 			s += " (" + t.closed.Actor + ")"
@@ -276,11 +277,11 @@ func readOnlyReason(p *auth.Principal, t *entryTarget) string {
 		return s + ". Данные и рассчитанный рейтинг заморожены."
 	case t.appr.State == workflow.Accepted:
 		return fmt.Sprintf("Данные приняты %s (%s) и заблокированы. Разблокировать их может федеральный пользователь с письменным обоснованием.",
-			ruDate(t.appr.ChangedAt), t.appr.Actor)
+			rufmt.Date(t.appr.ChangedAt), t.appr.Actor)
 	case t.appr.State == workflow.Submitted:
-		return fmt.Sprintf("Данные отправлены %s и ожидают утверждения регионом. Изменить их можно после возврата на доработку.", ruDate(t.appr.SubmittedAt))
+		return fmt.Sprintf("Данные отправлены %s и ожидают утверждения регионом. Изменить их можно после возврата на доработку.", rufmt.Date(t.appr.SubmittedAt))
 	case t.appr.State == workflow.Approved:
-		return fmt.Sprintf("Данные утверждены регионом %s и ожидают приёмки. Изменить их можно после возврата на доработку.", ruDate(t.appr.ChangedAt))
+		return fmt.Sprintf("Данные утверждены регионом %s и ожидают приёмки. Изменить их можно после возврата на доработку.", rufmt.Date(t.appr.ChangedAt))
 	case !p.Can(auth.WriteData):
 		return "Ваша роль позволяет только просматривать данные."
 	}
@@ -309,7 +310,7 @@ func (s *Server) buildEntry(ctx context.Context, p *auth.Principal, t *entryTarg
 	v.Editable = v.ReadOnly == ""
 	v.CanSubmit = v.Editable && p.Can(auth.Submit)
 	if t.appr.Reason != "" && t.appr.State.Editable() {
-		v.Returned = fmt.Sprintf("Данные возвращены %s (%s): %s", ruDate(t.appr.ChangedAt), t.appr.Actor, t.appr.Reason)
+		v.Returned = fmt.Sprintf("Данные возвращены %s (%s): %s", rufmt.Date(t.appr.ChangedAt), t.appr.Actor, t.appr.Reason)
 	}
 	vs := workflow.Validate(t.d.rules(), v.PeriodID, map[string]workflow.Values{t.unit.Code: cur[t.unit.Code]})
 	v.Violations = s.violationViews(t.d, vs)
@@ -317,14 +318,14 @@ func (s *Server) buildEntry(ctx context.Context, p *auth.Principal, t *entryTarg
 		name, unit := t.d.element(de)
 		row := entryRow{ID: de, Name: name, Unit: unit, Error: fieldErr[de]}
 		if x, ok := cur[t.unit.Code][de]; ok {
-			row.Input = ruNumber(x)
+			row.Input = rufmt.Number(x, -1)
 		}
 		row.Comment = comments[t.unit.Code][de]
 		if tv, ok := typed[de]; ok {
 			row.Input, row.Comment = tv[0], tv[1]
 		}
 		if x, ok := prev[t.unit.Code][de]; ok {
-			row.Prev = ruNumber(round2(x)) // for comparison; the field keeps every digit
+			row.Prev = rufmt.Number(round2(x), -1) // for comparison; the field keeps every digit
 		}
 		for i, viol := range vs {
 			if slices.Contains(viol.DataElements, de) {
@@ -468,13 +469,13 @@ func (s *Server) entrySave(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(fieldErr) > 0 {
 		render(http.StatusUnprocessableEntity, typed, fieldErr, fmt.Sprintf("Ничего не сохранено: исправьте %s.",
-			Plural(len(fieldErr), "поле", "поля", "полей")))
+			rufmt.Count(len(fieldErr), "поле", "поля", "полей")))
 		return
 	}
 	if len(vals) > 0 || t.appr.State == workflow.Draft {
 		// The state first: if it refuses (locked meanwhile, closed), no
 		// value is written.
-		if _, err := s.cat.Store.Transition(ctx, t.d.DS, t.unit.Code, t.pe.String(), workflow.Save, p.Login, p.Role, ""); err != nil {
+		if _, err := s.cat.Transition(ctx, t.d.DS, t.unit.Code, t.pe.String(), workflow.Save, p.Login, p.Role, ""); err != nil {
 			status, text := workflowError(err, workflow.Save, t.appr.State)
 			if status == 0 {
 				s.fail(w, r, err)
@@ -483,7 +484,7 @@ func (s *Server) entrySave(w http.ResponseWriter, r *http.Request) {
 			render(status, typed, nil, "Изменения не сохранены. "+text)
 			return
 		}
-		if _, err := s.cat.Store.ImportValues(ctx, vals, store.ImportOptions{Actor: p.Login, Source: "form", Format: "form"}); err != nil {
+		if _, err := s.cat.ImportValues(ctx, vals, store.ImportOptions{Actor: p.Login, Source: "form", Format: "form"}); err != nil {
 			if errors.Is(err, store.ErrLocked) {
 				render(http.StatusConflict, typed, nil, "Изменения не сохранены: данные приняты и заблокированы.")
 				return
@@ -505,7 +506,7 @@ func (s *Server) entrySave(w http.ResponseWriter, r *http.Request) {
 			render(http.StatusUnprocessableEntity, nil, nil, fmt.Sprintf("Черновик сохранён, но не отправлен: нарушены правила контроля (%d). Исправьте значения и отправьте снова.", len(vs)))
 			return
 		}
-		if _, err := s.cat.Store.Transition(ctx, t.d.DS, t.unit.Code, t.pe.String(), workflow.Submit, p.Login, p.Role, ""); err != nil {
+		if _, err := s.cat.Transition(ctx, t.d.DS, t.unit.Code, t.pe.String(), workflow.Submit, p.Login, p.Role, ""); err != nil {
 			status, text := workflowError(err, workflow.Submit, t.appr.State)
 			if status == 0 {
 				s.fail(w, r, err)
@@ -514,7 +515,6 @@ func (s *Server) entrySave(w http.ResponseWriter, r *http.Request) {
 			render(status, nil, nil, "Черновик сохранён, но не отправлен. "+text)
 			return
 		}
-		workflowGen.Add(1)
 		http.Redirect(w, r, back+"?done=submit", http.StatusSeeOther)
 		return
 	}

@@ -71,7 +71,7 @@ func (s *Server) answerErr(w http.ResponseWriter, r *http.Request, err error) {
 // feedSnapshot picks ?snapshot= among the stored snapshots (the latest by
 // default). It returns the zero time when there are none.
 func (s *Server) feedSnapshot(ctx context.Context, r *http.Request) (time.Time, []time.Time, error) {
-	snaps, err := s.cat.Store.FeedSnapshots(ctx)
+	snaps, err := s.cat.FeedSnapshots(ctx)
 	if err != nil {
 		return time.Time{}, nil, err
 	}
@@ -222,7 +222,7 @@ func (s *Server) feedAvailability(ctx context.Context, at time.Time, region *org
 			rk = region.Code
 		}
 		v, err := s.feedCached(ctx, "avail|"+by+"|"+rk+"|"+at.UTC().Format(time.RFC3339), func() (any, error) {
-			av, err := s.cat.Store.FeedAvailability(ctx, at, h, group)
+			av, err := s.cat.FeedAvailability(ctx, at, group)
 			if err != nil {
 				return nil, fmt.Errorf("slot availability at %s: %w", at.Format(time.RFC3339), err)
 			}
@@ -264,7 +264,7 @@ func (s *Server) feedAvailability(ctx context.Context, at time.Time, region *org
 }
 
 func (s *Server) apiFeedSnapshots(w http.ResponseWriter, r *http.Request) {
-	snaps, err := s.cat.Store.FeedSnapshots(r.Context())
+	snaps, err := s.cat.FeedSnapshots(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -413,7 +413,7 @@ type pathData struct {
 // are judged at the last event of the whole feed (as cifra feed path does),
 // so that a region's list does not depend on its neighbours' data.
 func (s *Server) feedPath(ctx context.Context, region *orgunit.Unit) (*pathData, error) {
-	recs, err := s.cat.Store.FeedPathway(ctx, time.Time{}, time.Time{})
+	recs, err := s.cat.FeedPathway(ctx, time.Time{}, time.Time{})
 	if err != nil {
 		return nil, fmt.Errorf("patient path: %w", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/pathway"
 	"github.com/cifra-health/cifra/internal/report"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/slots"
 )
 
@@ -92,18 +93,14 @@ var feedCache = struct {
 }{m: map[string]any{}}
 
 func (s *Server) feedCached(ctx context.Context, what string, build func() (any, error)) (any, error) {
-	v, err := s.cat.Store.FeedVersion(ctx)
-	if err != nil {
-		return nil, err
-	}
-	key := v + "|" + what
+	key := fmt.Sprintf("%p|%d|%s", s, s.cat.Generation(), what)
 	feedCache.Lock()
 	got, ok := feedCache.m[key]
 	feedCache.Unlock()
 	if ok {
 		return got, nil
 	}
-	got, err = build()
+	got, err := build()
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +140,7 @@ func (s *Server) WarmFeed(ctx context.Context) {
 
 // latestSnapshot is the newest slot snapshot, zero when none is stored.
 func (s *Server) latestSnapshot(ctx context.Context) (time.Time, error) {
-	snaps, err := s.cat.Store.FeedSnapshots(ctx)
+	snaps, err := s.cat.FeedSnapshots(ctx)
 	if err != nil || len(snaps) == 0 {
 		return time.Time{}, err
 	}
@@ -185,7 +182,7 @@ func regionPath(h *orgunit.Hierarchy, all *pathData, region *orgunit.Unit) *path
 // alerts are all cut from it.
 func (s *Server) moAvailability(ctx context.Context, at time.Time) (map[string]*slots.Availability, error) {
 	v, err := s.feedCached(ctx, "avail|"+at.UTC().Format(time.RFC3339), func() (any, error) {
-		av, err := s.cat.Store.FeedAvailability(ctx, at, s.cat.Hierarchy(), nil)
+		av, err := s.cat.FeedAvailability(ctx, at, nil)
 		if err != nil {
 			return nil, fmt.Errorf("slot availability at %s: %w", at.Format(time.RFC3339), err)
 		}
@@ -200,7 +197,7 @@ func (s *Server) moAvailability(ctx context.Context, at time.Time) (map[string]*
 // feedLayout is the layout of the feed pages, which belong to no rating.
 func (s *Server) feedLayout(ctx context.Context, title, active string) Layout {
 	l := Layout{Title: title, Active: active}
-	if s.cat.Store.FeedSynthetic(ctx) {
+	if s.cat.FeedSynthetic(ctx) {
 		l.Synthetic, l.Note = true, report.SyntheticNote
 	}
 	return l
@@ -314,7 +311,7 @@ func (s *Server) slotsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Snapshot = at
 	for i := len(snaps) - 1; i >= 0; i-- {
-		v.Snapshots = append(v.Snapshots, Option{Value: snaps[i].UTC().Format(time.RFC3339), Label: ruDateTime(snaps[i]), Selected: snaps[i].Equal(at)})
+		v.Snapshots = append(v.Snapshots, Option{Value: snaps[i].UTC().Format(time.RFC3339), Label: rufmt.DateTime(snaps[i]) + " МСК", Selected: snaps[i].Equal(at)})
 	}
 	av, err := s.moAvailability(ctx, at)
 	if err != nil {
@@ -435,15 +432,15 @@ func (s *Server) slotsPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		tr, fr, pop := trendOf(h, mav, region, v.Specialty, v.Norm)
-		tr.Label = ruDate(t)
+		tr.Label = rufmt.Date(t)
 		v.Trend = append(v.Trend, tr)
-		free = append(free, chart.Point{Label: ruDate(t), Value: tr.FreePer1000})
-		hor = append(hor, chart.Point{Label: ruDate(t), Value: tr.HorizonMedian})
+		free = append(free, chart.Point{Label: rufmt.Date(t), Value: tr.FreePer1000})
+		hor = append(hor, chart.Point{Label: rufmt.Date(t), Value: tr.HorizonMedian})
 		if t.Equal(at) {
 			v.Totals, v.Free, v.Population = tr, fr, pop
 		}
 	}
-	v.FreeText, v.PopText, v.SnapshotLabel = chart.Num(float64(v.Free), 0), chart.Num(float64(v.Population), 0), ruDateTime(at)
+	v.FreeText, v.PopText, v.SnapshotLabel = rufmt.Number(float64(v.Free), 0), rufmt.Number(float64(v.Population), 0), rufmt.DateTime(at)+" МСК"
 	v.TrendFree = chart.Line("Свободные слоты на 1 000 прикреплённых по снимкам", free, 2, false)
 	v.TrendHor = chart.Line("Медиана горизонта записи, дней, по снимкам", hor, 1, false)
 	aq := url.Values{}
@@ -478,7 +475,7 @@ func slotsHeat(v *slotsView) template.HTML {
 			hc := chart.HeatCell{Value: x, Flag: c.Alert}
 			if c.Has {
 				hc.Title = fmt.Sprintf("%s, %s: %s свободных слотов на 1 000 прикреплённых (%s), горизонт записи %s", r.Name, v.Cols[j],
-					chart.Num(c.FreePer1000, 2), Plural(int(c.Free), "слот", "слота", "слотов"), Plural(c.HorizonDays, "день", "дня", "дней"))
+					rufmt.Number(c.FreePer1000, 2), rufmt.Count(int(c.Free), "слот", "слота", "слотов"), rufmt.Count(c.HorizonDays, "день", "дня", "дней"))
 				if !c.HasFree {
 					hc.Title += ", свободных слотов нет"
 				}
@@ -487,7 +484,7 @@ func slotsHeat(v *slotsView) template.HTML {
 				}
 			}
 			if v.Metric == "horizon" && c.Has {
-				hc.Text = chart.Num(x, 0)
+				hc.Text = rufmt.Number(x, 0)
 			}
 			cells[i][j] = hc
 		}
@@ -537,14 +534,6 @@ func trendOf(h *orgunit.Hierarchy, av map[string]*slots.Availability, region *or
 		tr.HorizonMedian = slots.MedianInts(hs)
 	}
 	return tr, free, pop
-}
-
-// ruDateTime shows a snapshot time as ДД.ММ.ГГГГ ЧЧ:ММ, Moscow time.
-func ruDateTime(t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	return t.In(moscow).Format("02.01.2006 15:04") + " МСК"
 }
 
 // --- /pathway ---
@@ -810,7 +799,7 @@ func (s *Server) lostXLSX(w http.ResponseWriter, r *http.Request) {
 	h := s.cat.Hierarchy()
 	list := lostList(h, all, days, kind, unit)
 	sheet := report.LostSheet{Unit: unit, UnitName: unitName(h, unit), AsOf: all.AsOf, GraceDays: days, Kind: string(kind),
-		KindName: lostNames[kind], Synthetic: s.cat.Store.FeedSynthetic(ctx)}
+		KindName: lostNames[kind], Synthetic: s.cat.FeedSynthetic(ctx)}
 	for _, l := range list {
 		sheet.Rows = append(sheet.Rows, report.LostRow{Kind: lostNames[l.Kind], Case: l.Case, Region: l.Region, RegionName: unitName(h, l.Region),
 			OrgUnit: l.OrgUnit, OrgUnitName: l.OrgUnitName, Specialty: specialtyName(l.Specialty), Patient: l.Patient, Since: l.Since,

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cifra-health/cifra/internal/catalog"
 	"github.com/cifra-health/cifra/internal/feed"
 	"github.com/cifra-health/cifra/internal/store"
 )
@@ -133,7 +134,7 @@ func (u *unitSink) Referral(r *feed.Referral) error {
 // through their schedule, referrals through their encounter (pushed now or
 // stored before), and every stored record a pushed one would replace.
 // References that lead nowhere count as unmapped: their МО is unknown.
-func (u *unitSink) resolve(ctx context.Context, st *store.Store) error {
+func (u *unitSink) resolve(ctx context.Context, st *catalog.Catalog) error {
 	via := func(refs map[string]bool, pushed map[string]string, typ string) error {
 		var stored []string
 		for id := range refs {
@@ -239,7 +240,7 @@ func (s *Server) pushFeed(w http.ResponseWriter, r *http.Request) {
 		s.feedLoadError(w, r, err, true)
 		return
 	}
-	if err := us.resolve(ctx, s.cat.Store); err != nil {
+	if err := us.resolve(ctx, s.cat); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -272,7 +273,7 @@ func (s *Server) pushFeed(w http.ResponseWriter, r *http.Request) {
 	if !rewind() {
 		return
 	}
-	sum, err := s.cat.Store.LoadFeed(ctx, tmp, name, format, opt)
+	sum, err := s.cat.LoadFeed(ctx, tmp, name, format, opt)
 	if err != nil {
 		s.feedLoadError(w, r, err, false)
 		return

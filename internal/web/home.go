@@ -53,7 +53,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	if res == nil {
 		return
 	}
-	key := pageKey(r, res)
+	key := s.pageKey(r, res)
 	if servePage(w, key) {
 		return
 	}

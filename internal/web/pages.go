@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,11 +14,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cifra-health/cifra/internal/chart"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/period"
 	"github.com/cifra-health/cifra/internal/rating"
 	"github.com/cifra-health/cifra/internal/report"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/stats"
 )
 
@@ -33,21 +32,16 @@ var staticFS embed.FS
 var pages = mustParsePages()
 
 var funcs = template.FuncMap{
-	"num":    report.RuNum,
-	"fnum":   chart.Num,
+	"num":    func(n rating.Num, prec int) string { return rufmt.Number(float64(n), prec) },
+	"fnum":   rufmt.Number,
 	"arrow":  report.Arrow,
-	"plural": Plural,
-	"inum":   func(n int) string { return chart.Num(float64(n), 0) },
+	"plural": rufmt.Count,
+	"inum":   rufmt.Int,
 	"add":    func(a, b int) int { return a + b },
 	"sub":    func(a, b int) int { return a - b },
-	"date":   ruDate,
+	"date":   rufmt.Date,
 	"plabel": periodLabel,
-	"pct": func(f float64) string {
-		if math.IsNaN(f) {
-			return "—"
-		}
-		return chart.Num(f*100, 1) + "\u00a0%"
-	},
+	"pct":    func(f float64) string { return rufmt.Percent(f, 1) },
 	"indent": func(d int) template.CSS { return template.CSS(fmt.Sprintf("padding-left:%.1frem", 0.4+1.4*float64(d))) },
 	"short":  func(s string) string { return strings.TrimSuffix(s, " федеральный округ") },
 	"changeClass": func(change, prev int) string {
@@ -78,30 +72,6 @@ func mustParsePages() map[string]*template.Template {
 		out[base] = t
 	}
 	return out
-}
-
-// Plural picks the Russian plural form for n: Plural(1, "регион",
-// "региона", "регионов") = "1 регион", 2 → "2 региона", 5 → "5 регионов".
-func Plural(n int, one, few, many string) string {
-	return strconv.Itoa(n) + "\u00a0" + PluralWord(n, one, few, many)
-}
-
-// PluralWord is Plural without the number.
-func PluralWord(n int, one, few, many string) string { return report.Plural(n, one, few, many) }
-
-var moscow = func() *time.Location {
-	if l, err := time.LoadLocation("Europe/Moscow"); err == nil {
-		return l
-	}
-	return time.FixedZone("MSK", 3*3600)
-}()
-
-// ruDate shows a time as ДД.ММ.ГГГГ in Moscow time.
-func ruDate(t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	return t.In(moscow).Format("02.01.2006")
 }
 
 func periodLabel(id string) string {
@@ -172,7 +142,7 @@ func (s *Server) pageLayout(ctx context.Context, title, active string, res *rati
 	}
 	// Kept per workflow generation: every page of a period shares it, and
 	// only an approval step changes it.
-	v, err := storeCache.get(fmt.Sprintf("%p/accept/%s/%s/%d", s, res.Methodology, res.Period, workflowGen.Load()), time.Minute,
+	v, err := storeCache.get(fmt.Sprintf("%p/accept/%s/%s/%d", s, res.Methodology, res.Period, s.cat.Generation()), time.Minute,
 		func() (any, error) { return s.acceptanceNote(ctx, res) })
 	if err != nil {
 		s.log.Warn("acceptance note", "methodology", res.Methodology, "period", res.Period, "err", err)
@@ -217,9 +187,9 @@ func writePage(w http.ResponseWriter, body []byte) {
 // pageKey names a rendered page: the objects it was built from (their
 // addresses change whenever the data are recomputed or reloaded) and the
 // request's path and canonical query.
-func pageKey(r *http.Request, from ...any) string {
+func (s *Server) pageKey(r *http.Request, from ...any) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "w%d|", workflowGen.Load())
+	fmt.Fprintf(&b, "w%d|", s.cat.Generation())
 	for _, f := range from {
 		fmt.Fprintf(&b, "%p|", f)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/cifra-health/cifra/internal/method"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/period"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
 )
 
@@ -78,13 +79,13 @@ func (s *Server) methodologyPage(w http.ResponseWriter, r *http.Request) {
 	}
 	walk(m.Tree, 0, 1, 1)
 	vs, err := storeCache.get(fmt.Sprintf("%p/versions/%s", s, m.ID), 10*time.Second, func() (any, error) {
-		return s.cat.Store.MethodologyVersions(r.Context(), m.ID)
+		return s.cat.MethodologyVersions(r.Context(), m.ID)
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	key := pageKey(r, m, vs)
+	key := s.pageKey(r, m, vs)
 	if servePage(w, key) {
 		return
 	}
@@ -162,7 +163,7 @@ func (s *Server) computeCompleteness(ctx context.Context, m *method.Methodology,
 	type key struct{ de, pe, ou string }
 	seen := map[key]bool{}
 	if len(elems) > 0 {
-		err := s.cat.Store.EachValue(ctx, store.ValueFilter{DataElements: elems, Within: &p}, func(sv store.StoredValue) error {
+		err := s.cat.EachValue(ctx, store.ValueFilter{DataElements: elems, Within: &p}, func(sv store.StoredValue) error {
 			k := key{sv.DataElement, sv.Period, sv.OrgUnit}
 			if seen[k] {
 				return nil
@@ -254,7 +255,7 @@ func (s *Server) completenessPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	key := pageKey(r, res, cv)
+	key := s.pageKey(r, res, cv)
 	if servePage(w, key) {
 		return
 	}
@@ -278,6 +279,6 @@ func (s *Server) completenessPage(w http.ResponseWriter, r *http.Request) {
 		sort.SliceStable(v.Orgs, func(i, j int) bool { return v.Orgs[i].Share < v.Orgs[j].Share })
 		v.Title = "Полнота данных: " + u.Name
 	}
-	v.Complete = Plural(v.C.RegionsFull, "регион", "региона", "регионов")
+	v.Complete = rufmt.Count(v.C.RegionsFull, "регион", "региона", "регионов")
 	s.renderCached(w, r, key, "completeness", v)
 }

@@ -52,7 +52,7 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) {
 		problem(w, r, http.StatusNotFound, fmt.Sprintf("unknown indicator %q in %s", id, res.Methodology))
 		return
 	}
-	key := pageKey(r, res)
+	key := s.pageKey(r, res)
 	if servePage(w, key) {
 		return
 	}

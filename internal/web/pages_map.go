@@ -10,10 +10,10 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/cifra-health/cifra/internal/chart"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/rating"
-	"github.com/cifra-health/cifra/internal/report"
+	"github.com/cifra-health/cifra/internal/rufmt"
+	"github.com/cifra-health/cifra/internal/stats"
 	"github.com/cifra-health/cifra/internal/tilemap"
 )
 
@@ -157,7 +157,7 @@ func classify(vals map[string]float64, prec int, unit string) (func(float64) int
 	}
 	var legend []legendItem
 	for k := range n {
-		legend = append(legend, legendItem{palette[k].Fill, palette[k].Text, fmt.Sprintf("%s – %s%s", chart.Num(lo+step*float64(k), prec), chart.Num(lo+step*float64(k+1), prec), unit)})
+		legend = append(legend, legendItem{palette[k].Fill, palette[k].Text, fmt.Sprintf("%s – %s%s", rufmt.Number(lo+step*float64(k), prec), rufmt.Number(lo+step*float64(k+1), prec), unit)})
 	}
 	legend = append(legend, legendItem{missingFill, "#111", "нет данных"})
 	return class, legend
@@ -181,7 +181,7 @@ func (s *Server) mapPage(w http.ResponseWriter, r *http.Request) {
 	if res == nil {
 		return
 	}
-	key := pageKey(r, res)
+	key := s.pageKey(r, res)
 	if servePage(w, key) {
 		return
 	}
@@ -244,7 +244,7 @@ func scoreTiles(s *Server, res *rating.Result, byGrade bool) (map[string]tile, [
 	}
 	out := map[string]tile{}
 	for _, lr := range d.league {
-		t := tile{Code: lr.Code, ISO: d.iso[lr.Code], Name: lr.Name, Value: report.RuNum(lr.Score, 1), Class: class(float64(lr.Score))}
+		t := tile{Code: lr.Code, ISO: d.iso[lr.Code], Name: lr.Name, Value: rufmt.Number(float64(lr.Score), 1), Class: class(float64(lr.Score))}
 		if byGrade {
 			k, ok := gradeClass[lr.Grade]
 			if !ok {
@@ -253,7 +253,7 @@ func scoreTiles(s *Server, res *rating.Result, byGrade bool) (map[string]tile, [
 			t.Class = k
 		}
 		if lr.Rank > 0 {
-			t.Detail = fmt.Sprintf("%s: балл %s, %d место, уровень «%s»", lr.Name, report.RuNum(lr.Score, 1), lr.Rank, lr.GradeLabel)
+			t.Detail = fmt.Sprintf("%s: балл %s, %d место, уровень «%s»", lr.Name, rufmt.Number(float64(lr.Score), 1), lr.Rank, lr.GradeLabel)
 		} else {
 			t.Detail = lr.Name + ": нет оценки"
 		}
@@ -297,11 +297,11 @@ func indicatorTiles(s *Server, res *rating.Result, ii int) (map[string]tile, []l
 		if lower && k >= 0 {
 			k = len(palette) - 1 - k
 		}
-		t := tile{Code: ref.Code, ISO: s.derive(res).iso[ref.Code], Name: ref.Name, Value: chart.Num(v, 1), Class: k}
+		t := tile{Code: ref.Code, ISO: s.derive(res).iso[ref.Code], Name: ref.Name, Value: rufmt.Number(v, 1), Class: k}
 		if math.IsNaN(v) {
 			t.Detail = ref.Name + ": нет данных"
 		} else {
-			t.Detail = fmt.Sprintf("%s: %s%s, %d место по показателю", ref.Name, chart.Num(v, 2), unitSuffix(in.Unit), ranks[u])
+			t.Detail = fmt.Sprintf("%s: %s%s, %d место по показателю", ref.Name, rufmt.Number(v, 2), unitSuffix(in.Unit), ranks[u])
 		}
 		out[ref.Code] = t
 	}
@@ -316,24 +316,18 @@ func unitSuffix(u string) string {
 }
 
 // valueRanks ranks units by an indicator's raw value in its direction
-// (1 = best; 0 = no value).
+// (1 = best; 0 = no value), by the system's one rule (stats.Ranks).
 func valueRanks(res *rating.Result, ii int) []int {
-	vals := res.Values[ii]
 	lower := res.Indicators[ii].Direction == "lower"
-	out := make([]int, len(vals))
-	for i, v := range vals {
-		if !v.Valid() {
-			continue
-		}
-		out[i] = 1
-		for _, x := range vals {
-			if !x.Valid() {
-				continue
-			}
-			if (!lower && x > v) || (lower && x < v) {
-				out[i]++
+	vals := make([]float64, len(res.Values[ii]))
+	for i, v := range res.Values[ii] {
+		vals[i] = math.NaN()
+		if v.Valid() {
+			vals[i] = float64(v)
+			if lower {
+				vals[i] = -vals[i]
 			}
 		}
 	}
-	return out
+	return stats.Ranks(vals)
 }

@@ -4,12 +4,11 @@ import (
 	"html/template"
 	"math"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/cifra-health/cifra/internal/chart"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/rating"
+	"github.com/cifra-health/cifra/internal/rufmt"
 )
 
 type regionView struct {
@@ -40,7 +39,7 @@ func (s *Server) regionCard(w http.ResponseWriter, r *http.Request) (*rating.Res
 	if u == nil {
 		return nil, nil, nil, "", false
 	}
-	key := pageKey(r, res)
+	key := s.pageKey(r, res)
 	if servePage(w, key) {
 		return nil, nil, nil, "", false
 	}
@@ -86,7 +85,7 @@ func (s *Server) regionPage(w http.ResponseWriter, r *http.Request) {
 			v.Orgs = append(v.Orgs, c)
 		}
 	}
-	v.OrgsWord = Plural(len(v.Orgs), "медицинская организация", "медицинские организации", "медицинских организаций")
+	v.OrgsWord = rufmt.Count(len(v.Orgs), "медицинская организация", "медицинские организации", "медицинских организаций")
 	s.renderCached(w, r, key, "region", v)
 }
 
@@ -176,7 +175,7 @@ func formulaText(in rating.IndicatorRef) string {
 		f = "(" + f + ") / (" + in.Denominator + ")"
 	}
 	if in.Factor != 0 && in.Factor != 1 {
-		f += " × " + strings.Replace(strconv.FormatFloat(in.Factor, 'f', -1, 64), ".", ",", 1)
+		f += " × " + rufmt.Number(in.Factor, -1)
 	}
 	return f
 }

@@ -14,22 +14,8 @@ import (
 	"time"
 
 	"github.com/cifra-health/cifra/internal/report"
+	"github.com/cifra-health/cifra/internal/rufmt"
 )
-
-func TestPlural(t *testing.T) {
-	for _, tc := range []struct {
-		n    int
-		want string
-	}{
-		{0, "0\u00a0регионов"}, {1, "1\u00a0регион"}, {2, "2\u00a0региона"}, {4, "4\u00a0региона"}, {5, "5\u00a0регионов"},
-		{11, "11\u00a0регионов"}, {12, "12\u00a0регионов"}, {14, "14\u00a0регионов"}, {21, "21\u00a0регион"}, {22, "22\u00a0региона"},
-		{85, "85\u00a0регионов"}, {101, "101\u00a0регион"}, {111, "111\u00a0регионов"}, {-1, "-1\u00a0регион"},
-	} {
-		if got := Plural(tc.n, "регион", "региона", "регионов"); got != tc.want {
-			t.Errorf("Plural(%d) = %q, want %q", tc.n, got, tc.want)
-		}
-	}
-}
 
 // page fetches an HTML page and checks its status and content type.
 func page(t *testing.T, srv *httptest.Server, path string, want int) string {
@@ -100,8 +86,8 @@ func TestPages(t *testing.T) {
 		if m == nil {
 			t.Fatal("no Tula row")
 		}
-		if m[1] != fmt.Sprint(tula.Rank) || m[2] != report.RuNum(tula.Score, 1) {
-			t.Errorf("Tula on page: rank %s score %s; API: rank %d score %s", m[1], m[2], tula.Rank, report.RuNum(tula.Score, 1))
+		if m[1] != fmt.Sprint(tula.Rank) || m[2] != rufmt.Number(float64(tula.Score), 1) {
+			t.Errorf("Tula on page: rank %s score %s; API: rank %d score %s", m[1], m[2], tula.Rank, rufmt.Number(float64(tula.Score), 1))
 		}
 		if got := isoOrder(html); len(got) != 85 || got[0] != api.Rows[0].ISOCode {
 			t.Errorf("default order: %d rows, first %v, want %s", len(got), got[:1], api.Rows[0].ISOCode)
@@ -152,7 +138,7 @@ func TestPages(t *testing.T) {
 			}
 		}
 		html := page(t, srv, "/map?period=2020", 200)
-		want := fmt.Sprintf("Тульская область: балл %s, %d место", report.RuNum(tula.Score, 1), tula.Rank)
+		want := fmt.Sprintf("Тульская область: балл %s, %d место", rufmt.Number(float64(tula.Score), 1), tula.Rank)
 		if !strings.Contains(html, want) {
 			t.Errorf("map lacks tile title %q", want)
 		}
@@ -166,7 +152,7 @@ func TestPages(t *testing.T) {
 		for _, want := range []string{
 			"<h1>Тульская область</h1>", "в Тульской области",
 			fmt.Sprintf(`id="rank">%d<`, sc.Row.Rank), fmt.Sprintf("из %d", sc.Of),
-			fmt.Sprintf(`id="district-rank">%d<`, sc.Row.GroupRank), fmt.Sprintf(`id="score">%s<`, report.RuNum(sc.Row.Score, 1)),
+			fmt.Sprintf(`id="district-rank">%d<`, sc.Row.GroupRank), fmt.Sprintf(`id="score">%s<`, rufmt.Number(float64(sc.Row.Score), 1)),
 			`href="/regions/RU-TUL/report.pdf?period=2020"`, "Доклад губернатору (PDF)", `href="/regions/RU-TUL/explain?period=2020"`,
 			fmt.Sprintf("от <strong>%d</strong> до <strong>%d</strong>", sc.RankInterval.P05, sc.RankInterval.P95),
 			"медиана РФ", `<svg class="chart chart-line"`, "Медицинские организации в Тульской области",

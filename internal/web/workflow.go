@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/cifra-health/cifra/internal/auth"
@@ -17,6 +16,7 @@ import (
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/period"
 	"github.com/cifra-health/cifra/internal/rating"
+	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
 	"github.com/cifra-health/cifra/internal/workflow"
 )
@@ -164,12 +164,12 @@ func parseDataSetPeriod(ds *method.DataSet, id string) (period.Period, error) {
 // current one and the four before it, newest first, then older periods
 // that hold data.
 func (s *Server) recentPeriods(ctx context.Context, ds *method.DataSet) ([]period.Period, error) {
-	cur := period.Of(workflowNow().In(workflow.Moscow), ds.PeriodType)
+	cur := period.Of(workflowNow().In(rufmt.Moscow()), ds.PeriodType)
 	out := []period.Period{cur}
 	for p := cur.Prev(); len(out) < 5; p = p.Prev() {
 		out = append(out, p)
 	}
-	stored, err := s.cat.Store.Periods(ctx)
+	stored, err := s.cat.DataPeriods(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -184,13 +184,13 @@ func (s *Server) recentPeriods(ctx context.Context, ds *method.DataSet) ([]perio
 // defaultPeriod is the latest period whose deadline has come: the one
 // being reported now.
 func defaultPeriod(ds *method.DataSet) period.Period {
-	return period.Of(workflowNow().In(workflow.Moscow), ds.PeriodType).Prev()
+	return period.Of(workflowNow().In(rufmt.Moscow()), ds.PeriodType).Prev()
 }
 
 // unitValues reads the data set's values of the units for exactly period p
 // (store.DataSetValues).
 func (s *Server) unitValues(ctx context.Context, ds *method.DataSet, units []string, p period.Period) (map[string]workflow.Values, map[string]map[string]string, error) {
-	return s.cat.Store.DataSetValues(ctx, ds.DataElements, units, p)
+	return s.cat.DataSetValues(ctx, ds.DataElements, units, p)
 }
 
 // queryRoot reads ?orgunit=, which must lie in the caller's scope (403
@@ -473,13 +473,13 @@ func (s *Server) serveWorkflow(w http.ResponseWriter, r *http.Request, status in
 	root := pick.Root
 	v := workflowView{Layout: workLayout("Согласование данных"), workPick: pick, WorkNav: workNav(p, "workflow"), DS: d.DS,
 		Due: workflow.Due(d.DS, pe), Error: errText, Actor: strings.TrimSpace(r.URL.Query().Get("actor"))}
-	closed, err := s.closedPeriod(ctx, v.PeriodID)
+	closed, err := s.cat.ClosedPeriod(ctx, v.PeriodID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	v.Closed = closed
-	approvals, err := s.cat.Store.Approvals(ctx, d.DS.ID, v.PeriodID)
+	approvals, err := s.cat.Approvals(ctx, d.DS.ID, v.PeriodID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -518,7 +518,7 @@ func (s *Server) serveWorkflow(w http.ResponseWriter, r *http.Request, status in
 // concern no unit, included).
 func (s *Server) history(ctx context.Context, p *auth.Principal, f store.ApprovalFilter, root string, limit int) ([]historyRow, error) {
 	f.Limit = 50 * limit // a narrow scope filters the newest rows below
-	evs, err := s.cat.Store.ApprovalHistory(ctx, f)
+	evs, err := s.cat.ApprovalHistory(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -528,7 +528,7 @@ func (s *Server) history(ctx context.Context, p *auth.Principal, f store.Approva
 		if len(out) == limit {
 			break
 		}
-		row := historyRow{When: e.At.In(workflow.Moscow).Format("02.01.2006 15:04"), DataSet: e.DataSet, OrgUnit: e.OrgUnit, Period: e.Period, Action: e.Action.Label(),
+		row := historyRow{When: rufmt.DateTime(e.At), DataSet: e.DataSet, OrgUnit: e.OrgUnit, Period: e.Period, Action: e.Action.Label(),
 			From: e.From.Label(), To: e.To.Label(), Actor: e.Actor, Reason: e.Reason}
 		if e.OrgUnit != "" {
 			if !h.IsDescendant(e.OrgUnit, root) || !s.auth().service().InScope(p, e.OrgUnit) {
@@ -547,29 +547,6 @@ func (s *Server) history(ctx context.Context, p *auth.Principal, f store.Approva
 		out = append(out, row)
 	}
 	return out, nil
-}
-
-// closedPeriod returns the closing of periodID, or nil while it is open.
-func (s *Server) closedPeriod(ctx context.Context, periodID string) (*store.ClosedPeriod, error) {
-	closed, err := s.cat.Store.PeriodClosed(ctx, periodID)
-	if err != nil || !closed {
-		return nil, err
-	}
-	all, err := s.cat.Store.ClosedPeriods(ctx)
-	if err != nil {
-		return nil, err
-	}
-	// A quarter is closed with its year: name the closing that covers it.
-	pe, err := period.Parse(periodID)
-	if err != nil {
-		return nil, err
-	}
-	for i := range all {
-		if c, err := period.Parse(all[i].Period); err == nil && c.Start().Before(pe.End()) && c.End().After(pe.Start()) {
-			return &all[i], nil
-		}
-	}
-	return &store.ClosedPeriod{Period: periodID}, nil
 }
 
 // workflowError maps a refused transition to a status and a Russian text.
@@ -631,7 +608,7 @@ func (s *Server) workflowAction(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	reason := strings.TrimSpace(r.PostForm.Get("reason"))
-	if _, err := s.cat.Store.Transition(ctx, d.DS, u.Code, pe.String(), a, p.Login, p.Role, reason); err != nil {
+	if _, err := s.cat.Transition(ctx, d.DS, u.Code, pe.String(), a, p.Login, p.Role, reason); err != nil {
 		status, text := workflowError(err, a, cur.State)
 		if status == 0 {
 			s.fail(w, r, err)
@@ -640,7 +617,6 @@ func (s *Server) workflowAction(w http.ResponseWriter, r *http.Request) {
 		s.serveWorkflow(w, r, status, text, "")
 		return
 	}
-	workflowGen.Add(1)
 	s.log.Info("workflow action", "login", p.Login, "action", a, "data_set", d.DS.ID, "unit", u.Code, "period", pe.String())
 	q.Set("done", string(a))
 	q.Set("unit", u.Name)
@@ -692,7 +668,7 @@ func (s *Server) closePeriod(w http.ResponseWriter, r *http.Request) {
 		s.serveWorkflow(w, r, http.StatusUnprocessableEntity, fmt.Sprintf("Закрытие периода требует письменного обоснования (до %d символов).", workflow.MaxReason), "")
 		return
 	}
-	if err := s.cat.Store.ClosePeriod(ctx, pe.String(), p.Login, reason); err != nil {
+	if err := s.cat.ClosePeriod(ctx, pe.String(), p.Login, reason); err != nil {
 		if errors.Is(err, workflow.ErrPeriodClosed) {
 			s.serveWorkflow(w, r, http.StatusConflict, "Период уже закрыт.", "")
 			return
@@ -700,7 +676,6 @@ func (s *Server) closePeriod(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	workflowGen.Add(1)
 	s.log.Info("period closed", "login", p.Login, "period", pe.String())
 	q.Set("period", pe.String())
 	q.Set("done", "close")
@@ -712,11 +687,6 @@ func (s *Server) closePeriod(w http.ResponseWriter, r *http.Request) {
 // sub-period of the methodology's data sets within the rating's period.
 // It is "" when everything is accepted (or nothing is collected by form).
 // The rating and region pages call it.
-// workflowGen counts approval changes made through this process; rendered
-// pages are kept per generation, so that the acceptance note they carry
-// follows every accept, unlock and closing at once.
-var workflowGen atomic.Int64
-
 func (s *Server) acceptanceNote(ctx context.Context, res *rating.Result) (string, error) {
 	m, ok := s.cat.Methodology(res.Methodology)
 	if !ok {
@@ -735,7 +705,7 @@ func (s *Server) acceptanceNote(ctx context.Context, res *rating.Result) (string
 		ds := &m.DataSets[i]
 		units := s.reportingUnits(ds, root.Code)
 		for _, sub := range rp.Children(ds.PeriodType) {
-			as, err := s.cat.Store.Approvals(ctx, ds.ID, sub.String())
+			as, err := s.cat.Approvals(ctx, ds.ID, sub.String())
 			if err != nil {
 				return "", err
 			}

@@ -4,8 +4,10 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/cifra-health/cifra/internal/method"
+	"github.com/cifra-health/cifra/internal/period"
 	"github.com/cifra-health/cifra/internal/stats"
 )
 
@@ -170,6 +172,8 @@ type UnitCompleteness struct {
 	Reported   int        `json:"reported"`
 	State      State      `json:"state"`
 	Timeliness Timeliness `json:"timeliness"`
+	// SubmittedAt is the latest submission; zero (and left out) when none.
+	SubmittedAt time.Time `json:"submitted_at,omitzero"`
 }
 
 // Share is Reported / Expected.
@@ -197,7 +201,8 @@ func Completeness(ds *method.DataSet, units []string, byUnit map[string]Values, 
 		if s, ok := states[u]; ok {
 			c.State = s
 		}
-		c.Timeliness = TimelinessOf(submitted[u], due, now)
+		c.SubmittedAt = submitted[u]
+		c.Timeliness = TimelinessOf(c.SubmittedAt, due, now)
 		out = append(out, c)
 	}
 	return out
@@ -214,5 +219,62 @@ func DataSetRules(m *method.Methodology, ds *method.DataSet) []method.Validation
 			out = append(out, r)
 		}
 	}
+	return out
+}
+
+// Status is a unit's approval state and its latest submission (zero:
+// never submitted).
+type Status struct {
+	State       State
+	SubmittedAt time.Time
+}
+
+// DefaultBounds are the limits of the min–max test for every element the
+// forms collect: each is a count, a share or a duration, none of which can
+// be negative; there is no common upper limit.
+func DefaultBounds() Bounds { return Bounds{Min: 0, Max: math.NaN()} }
+
+// Report is the outcome of Check.
+type Report struct {
+	DataSet      string             `json:"data_set"`
+	Period       string             `json:"period"`
+	Due          time.Time          `json:"due"`
+	Violations   []Violation        `json:"violations"`
+	Outliers     []Outlier          `json:"outliers"`
+	Completeness []UnitCompleteness `json:"completeness"`
+}
+
+// Check is the on-demand check of one data set and period, assembled once
+// for `cifra workflow check` and the /checks page: the data set's
+// validation rules on each unit's values, the outliers of each element
+// across the units (z-score, modified z-score, DefaultBounds), and each
+// unit's completeness and timeliness against the deadline at now. vals
+// and status hold what is stored for the units (absent: nothing, open).
+func Check(m *method.Methodology, ds *method.DataSet, p period.Period, units []string, vals map[string]Values, status map[string]Status, now time.Time) Report {
+	pid := p.String()
+	out := Report{DataSet: ds.ID, Period: pid, Due: Due(ds, p), Violations: []Violation{}, Outliers: []Outlier{}}
+	inUnits := make(map[string]Values, len(units))
+	for _, u := range units {
+		if v, ok := vals[u]; ok {
+			inUnits[u] = v
+		}
+	}
+	out.Violations = append(out.Violations, Validate(DataSetRules(m, ds), pid, inUnits)...)
+	bounds := DefaultBounds()
+	for _, de := range ds.DataElements {
+		var pts []Point
+		for _, u := range units {
+			if x, ok := inUnits[u][de]; ok {
+				pts = append(pts, Point{OrgUnit: u, Value: x})
+			}
+		}
+		out.Outliers = append(out.Outliers, Outliers(de, pid, pts, &bounds)...)
+	}
+	states := make(map[string]State, len(status))
+	submitted := make(map[string]time.Time, len(status))
+	for u, s := range status {
+		states[u], submitted[u] = s.State, s.SubmittedAt
+	}
+	out.Completeness = Completeness(ds, units, inUnits, states, submitted, out.Due, now)
 	return out
 }

@@ -5,20 +5,12 @@ import (
 
 	"github.com/cifra-health/cifra/internal/method"
 	"github.com/cifra-health/cifra/internal/period"
+	"github.com/cifra-health/cifra/internal/rufmt"
 )
 
 // DefaultDeadlineDays applies when a data set names no deadline: quarterly
 // data are due by the 8th day of the month after the quarter.
 const DefaultDeadlineDays = 8
-
-// Moscow is the time zone deadlines are counted in: the federal reporting
-// calendar runs on Moscow time whatever the region's own zone.
-var Moscow = func() *time.Location {
-	if l, err := time.LoadLocation("Europe/Moscow"); err == nil {
-		return l
-	}
-	return time.FixedZone("MSK", 3*3600)
-}()
 
 // Due is the last moment data of ds for p are on time: the end of the
 // DeadlineDays-th day after the period, Moscow time. For 2020Q4 and 8 days
@@ -29,7 +21,9 @@ func Due(ds *method.DataSet, p period.Period) time.Time {
 		days = ds.DeadlineDays
 	}
 	end := p.End() // UTC midnight after the period
-	return time.Date(end.Year(), end.Month(), end.Day()+days, 0, 0, 0, 0, Moscow)
+	// The federal reporting calendar runs on Moscow time whatever the
+	// region's own zone.
+	return time.Date(end.Year(), end.Month(), end.Day()+days, 0, 0, 0, 0, rufmt.Moscow())
 }
 
 // Timeliness says whether a unit reported on time.

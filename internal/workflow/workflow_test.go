@@ -192,14 +192,39 @@ func TestCompleteness(t *testing.T) {
 		map[string]State{"U1": Accepted, "U2": Draft},
 		map[string]time.Time{"U1": due.Add(-time.Hour)}, due, now)
 	want := []UnitCompleteness{
-		{"U1", 4, 4, Accepted, OnTime},
-		{"U2", 4, 1, Draft, Missing},
-		{"U3", 4, 0, Open, Missing},
+		{"U1", 4, 4, Accepted, OnTime, due.Add(-time.Hour)},
+		{"U2", 4, 1, Draft, Missing, time.Time{}},
+		{"U3", 4, 0, Open, Missing, time.Time{}},
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("completeness %+v", got)
 	}
 	if got[1].Share() != 0.25 {
 		t.Fatalf("share %v", got[1].Share())
+	}
+}
+
+// TestCheck: the assembled check flags a negative count by the min–max
+// test (DefaultBounds), validates and counts completeness on the units
+// given only, and keeps each unit's submission time.
+func TestCheck(t *testing.T) {
+	ds := &method.DataSet{ID: "ds", DataElements: []string{"a"}, PeriodType: period.Quarterly}
+	m := &method.Methodology{DataSets: []method.DataSet{*ds}}
+	p, err := period.Parse("2021Q1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := time.Date(2021, 4, 2, 9, 0, 0, 0, time.UTC)
+	r := Check(m, ds, p, []string{"U1", "U2"}, map[string]Values{"U1": {"a": -5}, "U2": {"a": 3}, "X": {"a": -1}},
+		map[string]Status{"U1": {State: Submitted, SubmittedAt: sub}}, sub.Add(24*time.Hour))
+	if len(r.Outliers) != 1 || r.Outliers[0].OrgUnit != "U1" || r.Outliers[0].Method != MinMax || r.Outliers[0].Score != 0 {
+		t.Errorf("outliers %+v, want U1's −5 below the bound 0", r.Outliers)
+	}
+	if len(r.Completeness) != 2 || !r.Completeness[0].SubmittedAt.Equal(sub) || r.Completeness[0].State != Submitted ||
+		r.Completeness[0].Timeliness != OnTime || !r.Completeness[1].SubmittedAt.IsZero() {
+		t.Errorf("completeness %+v", r.Completeness)
+	}
+	if r.DataSet != "ds" || r.Period != "2021Q1" || !r.Due.Equal(Due(ds, p)) || r.Violations == nil {
+		t.Errorf("report %+v", r)
 	}
 }

@@ -18,6 +18,14 @@ import (
 // returns the catalog over it. The store closes when the test ends.
 func Demo(tb testing.TB) *catalog.Catalog {
 	tb.Helper()
+	c, _ := DemoStore(tb)
+	return c
+}
+
+// DemoStore is Demo that also returns the store, for tests that open other
+// services over the same database (accounts).
+func DemoStore(tb testing.TB) (*catalog.Catalog, *store.Store) {
+	tb.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(tb.TempDir(), "demo.duckdb"), nil)
 	if err != nil {
@@ -35,7 +43,7 @@ func Demo(tb testing.TB) *catalog.Catalog {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	d, err := demo.Generate(c.Hierarchy(), ms, demo.Options{Seed: 1, PeoplePerMO: 400000})
+	d, err := demo.Generate(c.Hierarchy(), ms, demo.Options{Seed: 1, From: "2019Q1", To: "2020Q4", PeoplePerMO: 400000})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -54,5 +62,5 @@ func Demo(tb testing.TB) *catalog.Catalog {
 	if _, err := c.Recompute(ctx, nil); err != nil {
 		tb.Fatal(err)
 	}
-	return c
+	return c, st
 }
