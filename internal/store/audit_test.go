@@ -62,7 +62,7 @@ func TestAuditAppendOnly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc := auth.New(s.DB(), func() *orgunit.Hierarchy { return h }, nil)
+		svc := auth.New(s, func() *orgunit.Hierarchy { return h }, nil)
 		val := func(v float64) []datavalue.Value {
 			return []datavalue.Value{{DataElement: "a", Period: "2021Q1", OrgUnit: "MO-1", Value: v}}
 		}

@@ -55,3 +55,12 @@ func openTemp(t testing.TB) *Store {
 	t.Helper()
 	return openDialect(t, "duckdb")
 }
+
+// eachDSN runs fn on the address of a fresh database of every dialect, for
+// tests that close and open the store themselves.
+func eachDSN(t *testing.T, fn func(t *testing.T, dsn string)) {
+	t.Helper()
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) { fn(t, testdb.DSN(t, d)) })
+	}
+}

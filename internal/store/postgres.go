@@ -138,7 +138,14 @@ func (pgDialect) copyMulti(ctx context.Context, c *sql.Conn, targets []copyTarge
 		if first, ok := <-src.first; ok {
 			_, err = conn.CopyFrom(ctx, pgIdent(targets[first].table), columnNames(targets[first].cols), src)
 		}
-		if err = errors.Join(err, src.stop()); err != nil {
+		// A record the reader refused fails the COPY too, and the server
+		// answers with its own error around the message: the reader's
+		// error (a *feed.RecordError naming file, line and field) is the
+		// one to return.
+		if ferr := src.stop(); ferr != nil {
+			return ferr
+		}
+		if err != nil {
 			return err
 		}
 		for i, rows := range src.kept {

@@ -154,3 +154,25 @@ func (s *Store) readConn(ctx context.Context, fn func(w *wtx) error) error {
 	}()
 	return fn(w)
 }
+
+// writeLoose runs fn in a plain transaction: no writers' lock, no new
+// data generation. For rows no other write reads to decide what it writes
+// (accounts, sessions), whose collisions the tables' keys catch.
+func (s *Store) writeLoose(ctx context.Context, fn func(w *wtx) error) error {
+	c, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, `BEGIN`); err != nil {
+		return err
+	}
+	if err := fn(&wtx{s: s, c: c}); err != nil {
+		_, rerr := c.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+		return errors.Join(err, rerr)
+	}
+	if _, err := c.ExecContext(ctx, `COMMIT`); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}

@@ -33,15 +33,31 @@ CREATE UNIQUE INDEX IF NOT EXISTS feed_referrals_key ON feed_referrals (id);
 DELETE FROM feed_slots WHERE rowid IN (
     SELECT rowid FROM (SELECT rowid, row_number() OVER (PARTITION BY snapshot, id ORDER BY rowid DESC) AS rn FROM feed_slots) WHERE rn > 1);
 -- The per-post summary is now kept by every load in its transaction
--- rather than built on first use: it is rebuilt here for every snapshot.
-DELETE FROM feed_slot_posts;
-INSERT INTO feed_slot_posts (snapshot, schedule, total, free, epgu, third_free, last_free, first_free)
+-- rather than built on first use: it is rebuilt here for every snapshot,
+-- into a table with a primary key. A key made by CREATE UNIQUE INDEX would
+-- not do: DuckDB (1.5) refuses to insert, in the transaction that deleted
+-- it, a key its index read from disk ("Duplicate key"), and a load
+-- replaces a post's row exactly so; a primary key allows it.
+DROP TABLE IF EXISTS feed_slot_posts_v8;
+CREATE TABLE feed_slot_posts_v8 (
+    snapshot   TIMESTAMP NOT NULL,
+    schedule   VARCHAR NOT NULL,
+    total      BIGINT NOT NULL,
+    free       BIGINT NOT NULL,
+    epgu       BIGINT NOT NULL,
+    third_free TIMESTAMP,             -- start of the third free slot
+    last_free  TIMESTAMP,
+    first_free TIMESTAMP,
+    PRIMARY KEY (snapshot, schedule)
+);
+INSERT INTO feed_slot_posts_v8 (snapshot, schedule, total, free, epgu, third_free, last_free, first_free)
 SELECT snapshot, schedule, count(*), count(*) FILTER (WHERE status = 'free'), count(*) FILTER (WHERE epgu),
     min(start_at, 3) FILTER (WHERE status = 'free')[3], max(start_at) FILTER (WHERE status = 'free'),
     min(start_at) FILTER (WHERE status = 'free')
 FROM feed_slots WHERE start_at >= snapshot AND status <> 'entered-in-error'
 GROUP BY snapshot, schedule;
-CREATE UNIQUE INDEX IF NOT EXISTS feed_slot_posts_key ON feed_slot_posts (snapshot, schedule);
+DROP TABLE feed_slot_posts;
+ALTER TABLE feed_slot_posts_v8 RENAME TO feed_slot_posts;
 
 -- 2. The data generation: every committed write advances it in its own
 -- transaction; caches and recomputation follow it. The audit of data
