@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cifra-health/cifra/internal/feed"
+	"github.com/cifra-health/cifra/internal/feedmeasure"
 	"github.com/cifra-health/cifra/internal/pathway"
 	"github.com/cifra-health/cifra/internal/period"
 	"github.com/cifra-health/cifra/internal/rufmt"
@@ -197,7 +198,7 @@ the ratings.`,
 				return err
 			}
 			defer st.Close()
-			vals, err := st.FeedValues(ctx, p)
+			vals, err := feedmeasure.Values(ctx, st, p)
 			if err != nil {
 				return err
 			}

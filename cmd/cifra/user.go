@@ -34,7 +34,7 @@ func withAuth(ctx context.Context, g *globals, fn func(*auth.Service) error) err
 	if err != nil {
 		return err
 	}
-	return fn(auth.New(st.DB(), func() *orgunit.Hierarchy { return h }, g.log))
+	return fn(auth.New(st, func() *orgunit.Hierarchy { return h }, g.log))
 }
 
 // readPassword takes --password, or one line of stdin with

@@ -16,7 +16,7 @@ import (
 // one is not echoed, a generated one is) and attaches the account service
 // to h. serve calls it after web.New.
 func attachAuth(ctx context.Context, g *globals, c *catalog.Catalog, st *store.Store, h *web.Server, adminLogin, adminPassword string) (*auth.Service, error) {
-	svc := auth.New(st.DB(), c.Hierarchy, g.log)
+	svc := auth.New(st, c.Hierarchy, g.log)
 	login, pw, created, err := auth.EnsureAdmin(ctx, svc, adminLogin, adminPassword)
 	if err != nil {
 		return nil, err
@@ -36,7 +36,7 @@ func attachAuth(ctx context.Context, g *globals, c *catalog.Catalog, st *store.S
 // how to log in with each. Call it before attachAuth, whose first
 // administrator is then not needed.
 func printDemoAccounts(ctx context.Context, g *globals, c *catalog.Catalog, st *store.Store, loginURL string) error {
-	svc := auth.New(st.DB(), c.Hierarchy, g.log)
+	svc := auth.New(st, c.Hierarchy, g.log)
 	creds, err := auth.DemoAccounts(ctx, svc)
 	if err != nil {
 		return err

@@ -28,7 +28,7 @@ func canLogin(t *testing.T, db, login, pw string) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = auth.New(st.DB(), func() *orgunit.Hierarchy { return h }, nil).Login(ctx, login, pw, "test")
+	_, _, err = auth.New(st, func() *orgunit.Hierarchy { return h }, nil).Login(ctx, login, pw, "test")
 	return err == nil
 }
 

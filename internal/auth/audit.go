@@ -22,35 +22,17 @@ func (s *Service) audit(ctx context.Context, event, actor, subject, ip, detail s
 	if actor == "" {
 		actor = "system"
 	}
-	_, err := s.db.ExecContext(context.WithoutCancel(ctx), `INSERT INTO security_audit VALUES (?, ?, ?, ?, ?, ?)`,
-		s.now(), event, actor, nullable(subject), nullable(ip), nullable(detail))
+	err := s.st.AppendAudit(context.WithoutCancel(ctx), AuditEvent{At: s.now(), Event: event, Actor: actor, Subject: subject, IP: ip, Detail: detail})
 	if err != nil {
 		s.log.Error("security audit write failed", "event", event, "actor", actor, "subject", subject, "err", err)
 	}
 }
 
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 // AuditLog lists the newest security events first, at most limit.
 func (s *Service) AuditLog(ctx context.Context, limit int) ([]AuditEvent, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT occurred_at, event, actor, coalesce(subject, ''), coalesce(ip, ''), coalesce(detail, '')
-		FROM security_audit ORDER BY occurred_at DESC LIMIT ?`, limit)
+	out, err := s.st.AuditLog(ctx, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read security audit: %w", err)
 	}
-	defer rows.Close()
-	var out []AuditEvent
-	for rows.Next() {
-		var e AuditEvent
-		if err := rows.Scan(&e.At, &e.Event, &e.Actor, &e.Subject, &e.IP, &e.Detail); err != nil {
-			return nil, fmt.Errorf("read security audit: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -36,7 +36,7 @@ func testService(t *testing.T) (*auth.Service, *time.Time) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := auth.New(st.DB(), func() *orgunit.Hierarchy { return h }, nil)
+	s := auth.New(st, func() *orgunit.Hierarchy { return h }, nil)
 	now := time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)
 	s.Now = func() time.Time { return now }
 	return s, &now

@@ -17,8 +17,8 @@ const DefaultAdminLogin = "admin"
 // fixed default. created is false (and login, password empty) when an
 // administrator already exists.
 func EnsureAdmin(ctx context.Context, s *Service, login, password string) (string, string, bool, error) {
-	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE role = ? AND NOT disabled`, string(FederalAdmin)).Scan(&n); err != nil {
+	n, err := s.st.CountActive(ctx, FederalAdmin)
+	if err != nil {
 		return "", "", false, fmt.Errorf("ensure admin: %w", err)
 	}
 	if n > 0 {

@@ -1,8 +1,8 @@
 // Package auth holds Cifra's accounts: roles and their permissions,
 // organisation-unit scopes, argon2id passwords, server-side sessions, API
 // tokens, throttling of failed logins and the append-only security audit
-// log. Storage is plain SQL over the store's *sql.DB (migration
-// 003_auth.sql).
+// log. It is the domain: what is stored, and how, is Storage's
+// (internal/store).
 package auth
 
 import (

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -61,9 +60,9 @@ type Principal struct {
 // Can reports whether the principal's role holds perm.
 func (p *Principal) Can(perm Permission) bool { return p != nil && p.Role.Can(perm) }
 
-// Service manages accounts over the store's database.
+// Service manages accounts kept in a Storage.
 type Service struct {
-	db   *sql.DB
+	st   Storage
 	hier func() *orgunit.Hierarchy
 	log  *slog.Logger
 
@@ -89,12 +88,12 @@ type Service struct {
 // New returns the account service. hierarchy is called on every scope
 // check, so a reloaded hierarchy is seen at once (pass
 // catalog.Catalog.Hierarchy).
-func New(db *sql.DB, hierarchy func() *orgunit.Hierarchy, log *slog.Logger) *Service {
+func New(st Storage, hierarchy func() *orgunit.Hierarchy, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Service{
-		db: db, hier: hierarchy, log: log,
+		st: st, hier: hierarchy, log: log,
 		Now:          time.Now,
 		SessionTTL:   12 * time.Hour,
 		SourceLimit:  NewLimiter(30, 15*time.Minute),
@@ -108,8 +107,8 @@ func New(db *sql.DB, hierarchy func() *orgunit.Hierarchy, log *slog.Logger) *Ser
 	}
 }
 
-// now is UTC at microsecond precision, as DuckDB stores it.
-func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+// now is the clock in UTC.
+func (s *Service) now() time.Time { return s.Now().UTC() }
 
 // Hierarchy is the current organisation hierarchy.
 func (s *Service) Hierarchy() *orgunit.Hierarchy { return s.hier() }
@@ -166,9 +165,7 @@ func (s *Service) CreateUser(ctx context.Context, actor, login string, role Role
 		return User{}, "", fmt.Errorf("create user %s: %w", login, ErrExists)
 	}
 	now := s.now()
-	u := User{Login: login, Role: role, OrgUnit: unit, CreatedAt: now, PasswordChangedAt: now}
-	err = s.db.QueryRowContext(ctx, `INSERT INTO users (login, role, org_unit, password_hash, disabled, created_at, password_changed_at)
-		VALUES (?, ?, ?, ?, false, ?, ?) RETURNING id`, login, string(role), unit, hash, now, now).Scan(&u.ID)
+	u, err := s.st.InsertUser(ctx, User{Login: login, Role: role, OrgUnit: unit, CreatedAt: now, PasswordChangedAt: now}, hash)
 	if err != nil {
 		return User{}, "", fmt.Errorf("create user %s: %w", login, err)
 	}
@@ -176,44 +173,19 @@ func (s *Service) CreateUser(ctx context.Context, actor, login string, role Role
 	return u, generated, nil
 }
 
-const userCols = `id, login, role, org_unit, disabled, created_at, password_changed_at`
-
-func scanUser(sc interface{ Scan(...any) error }) (User, error) {
-	var u User
-	var role string
-	err := sc.Scan(&u.ID, &u.Login, &role, &u.OrgUnit, &u.Disabled, &u.CreatedAt, &u.PasswordChangedAt)
-	u.Role = Role(role)
-	return u, err
-}
-
 // User reads one account by login.
 func (s *Service) User(ctx context.Context, login string) (User, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE login = ?`, NormalizeLogin(login)))
-	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, fmt.Errorf("user %q: %w", login, ErrNotFound)
-	}
-	if err != nil {
-		return User{}, fmt.Errorf("read user %q: %w", login, err)
-	}
-	return u, nil
+	u, _, err := s.userWithHash(ctx, login)
+	return u, err
 }
 
 // Users lists every account by login.
 func (s *Service) Users(ctx context.Context) ([]User, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY login`)
+	out, err := s.st.ListUsers(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list users: %w", err)
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SetDisabled disables (or re-enables) an account. Disabling ends its
@@ -224,13 +196,9 @@ func (s *Service) SetDisabled(ctx context.Context, actor, login string, disabled
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.ExecContext(ctx, `UPDATE users SET disabled = ? WHERE id = ?`, disabled, u.ID); err != nil {
+	u.Disabled = disabled
+	if err := s.st.UpdateUser(ctx, u, disabled); err != nil {
 		return fmt.Errorf("disable user %s: %w", u.Login, err)
-	}
-	if disabled {
-		if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
-			return fmt.Errorf("disable user %s: end sessions: %w", u.Login, err)
-		}
 	}
 	ev := "user_disable"
 	if !disabled {
@@ -254,11 +222,10 @@ func (s *Service) SetRole(ctx context.Context, actor, login string, role Role, o
 	if err != nil {
 		return fmt.Errorf("set role of %s: %w", u.Login, err)
 	}
-	if _, err := s.db.ExecContext(ctx, `UPDATE users SET role = ?, org_unit = ? WHERE id = ?`, string(role), unit, u.ID); err != nil {
+	changed := u
+	changed.Role, changed.OrgUnit = role, unit
+	if err := s.st.UpdateUser(ctx, changed, true); err != nil {
 		return fmt.Errorf("set role of %s: %w", u.Login, err)
-	}
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
-		return fmt.Errorf("set role of %s: end sessions: %w", u.Login, err)
 	}
 	s.audit(ctx, "role_change", actor, u.Login, "", fmt.Sprintf("role %s→%s scope %s→%s", u.Role, role, u.OrgUnit, unit))
 	return nil
@@ -323,32 +290,28 @@ func (s *Service) setPassword(ctx context.Context, u User, password, keepSession
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.ExecContext(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?`, hash, s.now(), u.ID); err != nil {
-		return fmt.Errorf("set password of %s: %w", u.Login, err)
+	keep := ""
+	if keepSession != "" {
+		keep = hashSecret(keepSession)
 	}
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?`, u.ID, hashSecret(keepSession)); err != nil {
-		return fmt.Errorf("set password of %s: end sessions: %w", u.Login, err)
+	if err := s.st.UpdatePassword(ctx, u.ID, hash, s.now(), keep); err != nil {
+		return fmt.Errorf("set password of %s: %w", u.Login, err)
 	}
 	// A token minted through a stolen session must not outlive the
 	// recovery: every live token of the account ends with its password.
-	res, err := s.db.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, s.now(), u.ID)
+	n, err := s.st.RevokeUserTokens(ctx, u.ID, s.now())
 	if err != nil {
 		return fmt.Errorf("set password of %s: revoke tokens: %w", u.Login, err)
 	}
-	if n, _ := res.RowsAffected(); n > 0 {
+	if n > 0 {
 		s.audit(ctx, "token_revoke", "system", u.Login, "", fmt.Sprintf("%d tokens ended with the password", n))
 	}
 	return nil
 }
 
 func (s *Service) userWithHash(ctx context.Context, login string) (User, string, error) {
-	var hash string
-	var u User
-	var role string
-	err := s.db.QueryRowContext(ctx, `SELECT `+userCols+`, password_hash FROM users WHERE login = ?`, NormalizeLogin(login)).
-		Scan(&u.ID, &u.Login, &role, &u.OrgUnit, &u.Disabled, &u.CreatedAt, &u.PasswordChangedAt, &hash)
-	u.Role = Role(role)
-	if errors.Is(err, sql.ErrNoRows) {
+	u, hash, err := s.st.UserByLogin(ctx, NormalizeLogin(login))
+	if errors.Is(err, ErrNotFound) {
 		return User{}, "", fmt.Errorf("user %q: %w", login, ErrNotFound)
 	}
 	if err != nil {

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -69,10 +68,7 @@ func (s *Service) Login(ctx context.Context, login, password, ip string) (string
 	}
 	release()
 	id := newSecret()
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now); err != nil {
-		s.log.Warn("purge expired sessions", "err", err)
-	}
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO sessions VALUES (?, ?, ?, ?, ?)`, hashSecret(id), u.ID, now, now.Add(s.SessionTTL), ip); err != nil {
+	if err := s.st.InsertSession(ctx, Session{IDHash: hashSecret(id), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.SessionTTL), IP: ip}); err != nil {
 		return "", nil, fmt.Errorf("login %s: open session: %w", login, err)
 	}
 	s.audit(ctx, "login_ok", login, login, ip, "")
@@ -85,24 +81,20 @@ func (s *Service) Session(ctx context.Context, id string) (*Principal, error) {
 	if id == "" || len(id) > 100 {
 		return nil, ErrUnauthenticated
 	}
-	var p Principal
-	var role string
-	err := s.db.QueryRowContext(ctx, `SELECT u.id, u.login, u.role, u.org_unit FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.id_hash = ? AND s.expires_at > ? AND NOT u.disabled`, hashSecret(id), s.now()).Scan(&p.UserID, &p.Login, &role, &p.Scope)
-	if errors.Is(err, sql.ErrNoRows) {
+	p, err := s.st.SessionPrincipal(ctx, hashSecret(id), s.now())
+	if errors.Is(err, ErrNotFound) {
 		return nil, ErrUnauthenticated
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read session: %w", err)
 	}
-	p.Role = Role(role)
-	return &p, nil
+	return p, nil
 }
 
 // Logout deletes the session; the id is useless afterwards.
 func (s *Service) Logout(ctx context.Context, id, ip string) error {
 	p, _ := s.Session(ctx, id)
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, hashSecret(id)); err != nil {
+	if err := s.st.DeleteSession(ctx, hashSecret(id)); err != nil {
 		return fmt.Errorf("logout: %w", err)
 	}
 	if p != nil {
@@ -130,12 +122,10 @@ func (s *Service) familiarSource(ctx context.Context, login, ip string, now time
 	if ip == "" || login == "" {
 		return false
 	}
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM security_audit
-		WHERE event = 'login_ok' AND subject = ? AND ip = ? AND occurred_at > ?`, login, ip, now.Add(-s.FamiliarFor)).Scan(&n)
+	ok, err := s.st.SignedInFrom(ctx, login, ip, now.Add(-s.FamiliarFor))
 	if err != nil {
 		s.log.Warn("familiar source check", "login", login, "err", err)
 		return false
 	}
-	return n > 0
+	return ok
 }

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -59,14 +58,11 @@ func (s *Service) CreateToken(ctx context.Context, actor, login, name, orgUnit s
 	}
 	now := s.now()
 	t := Token{Login: u.Login, Name: name, OrgUnit: unit, CreatedAt: now}
-	var expires any
 	if ttl > 0 {
 		t.ExpiresAt = now.Add(ttl)
-		expires = t.ExpiresAt
 	}
 	secret := TokenPrefix + newSecret()
-	err = s.db.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, org_unit, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, u.ID, name, hashSecret(secret), unit, now, expires).Scan(&t.ID)
+	t, err = s.st.InsertToken(ctx, u.ID, hashSecret(secret), t)
 	if err != nil {
 		return "", Token{}, fmt.Errorf("create token for %s: %w", u.Login, err)
 	}
@@ -76,12 +72,10 @@ func (s *Service) CreateToken(ctx context.Context, actor, login, name, orgUnit s
 
 // RevokeToken stops a token at once.
 func (s *Service) RevokeToken(ctx context.Context, actor string, id int64) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, s.now(), id)
-	if err != nil {
-		return fmt.Errorf("revoke token %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if err := s.st.RevokeToken(ctx, id, s.now()); errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("revoke token %d: %w (or already revoked)", id, ErrNotFound)
+	} else if err != nil {
+		return fmt.Errorf("revoke token %d: %w", id, err)
 	}
 	s.audit(ctx, "token_revoke", actor, fmt.Sprintf("token %d", id), "", "")
 	return nil
@@ -90,29 +84,11 @@ func (s *Service) RevokeToken(ctx context.Context, actor string, id int64) error
 // Tokens lists the tokens of one user (all users when login is ""),
 // newest first.
 func (s *Service) Tokens(ctx context.Context, login string) ([]Token, error) {
-	q := `SELECT t.id, u.login, t.name, t.org_unit, t.created_at, t.expires_at, t.revoked_at
-		FROM api_tokens t JOIN users u ON u.id = t.user_id`
-	var args []any
-	if login != "" {
-		q += ` WHERE u.login = ?`
-		args = append(args, NormalizeLogin(login))
-	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY t.id DESC`, args...)
+	out, err := s.st.ListTokens(ctx, NormalizeLogin(login))
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
-	defer rows.Close()
-	var out []Token
-	for rows.Next() {
-		var t Token
-		var exp, rev sql.NullTime
-		if err := rows.Scan(&t.ID, &t.Login, &t.Name, &t.OrgUnit, &t.CreatedAt, &exp, &rev); err != nil {
-			return nil, fmt.Errorf("list tokens: %w", err)
-		}
-		t.ExpiresAt, t.RevokedAt = exp.Time, rev.Time
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // TokenPrincipal authenticates an API token, or fails with
@@ -122,13 +98,8 @@ func (s *Service) TokenPrincipal(ctx context.Context, secret string) (*Principal
 	if !strings.HasPrefix(secret, TokenPrefix) || len(secret) > 100 {
 		return nil, ErrUnauthenticated
 	}
-	var p Principal
-	var role, userScope string
-	err := s.db.QueryRowContext(ctx, `SELECT u.id, u.login, u.role, u.org_unit, t.id, t.org_unit
-		FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?) AND NOT u.disabled`,
-		hashSecret(secret), s.now()).Scan(&p.UserID, &p.Login, &role, &userScope, &p.TokenID, &p.Scope)
-	if errors.Is(err, sql.ErrNoRows) {
+	p, userScope, err := s.st.TokenPrincipal(ctx, hashSecret(secret), s.now())
+	if errors.Is(err, ErrNotFound) {
 		return nil, ErrUnauthenticated
 	}
 	if err != nil {
@@ -137,12 +108,11 @@ func (s *Service) TokenPrincipal(ctx context.Context, secret string) (*Principal
 	if !s.hier().IsDescendant(p.Scope, userScope) {
 		return nil, ErrUnauthenticated
 	}
-	p.Role = Role(role)
 	// The role may have lost the permission since the token was made.
 	if !p.Role.Can(UseTokens) {
 		return nil, ErrUnauthenticated
 	}
-	return &p, nil
+	return p, nil
 }
 
 // NoTokensError refuses a token to an account whose role may not use

@@ -44,7 +44,10 @@ type Availability struct {
 	// HorizonDays is how many calendar days ahead, in the МО's zone, the
 	// last free slot lies (0: today or none; see HasFree).
 	HorizonDays int
-	HasFree     bool
+	// LastFree is the start of the last free slot of any post (the
+	// booking horizon's end); zero when there is none.
+	LastFree time.Time
+	HasFree  bool
 	// NextFreeDays is the calendar days to the earliest free slot of any
 	// post (valid when HasFree).
 	NextFreeDays int
@@ -146,7 +149,11 @@ func Compute(in Input, slots []Slot) map[string]*Availability {
 				a.NextFreeDays = first
 			}
 			a.HasFree = true
-			a.HorizonDays = max(a.HorizonDays, civilDay(ps.free[len(ps.free)-1], loc)-today)
+			last := ps.free[len(ps.free)-1]
+			a.HorizonDays = max(a.HorizonDays, civilDay(last, loc)-today)
+			if last.After(a.LastFree) {
+				a.LastFree = last
+			}
 		}
 		if len(ps.free) >= 3 {
 			a.ThirdNext = append(a.ThirdNext, civilDay(ps.free[2], loc)-today)

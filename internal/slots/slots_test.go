@@ -68,10 +68,10 @@ func TestCompute(t *testing.T) {
 	got := Compute(in, slots)
 	want := map[string]Availability{
 		mo1 + "|therapist": {Total: 8, Free: 6, EPGU: 2, EPGUShare: 0.25, Population: 20000, FreePer1000: 0.3, HorizonDays: 7, HasFree: true, NextFreeDays: 0,
-			ThirdNext: []int{2}, ThirdNextMedian: 2, PostsWithoutThird: 1, Posts: 2, PostsOpen: 1, PostsOpenShare: 0.5},
+			LastFree: utc("2026-11-30T06:00:00Z"), ThirdNext: []int{2}, ThirdNextMedian: 2, PostsWithoutThird: 1, Posts: 2, PostsOpen: 1, PostsOpenShare: 0.5},
 		mo2 + "|therapist": {Total: 4, Free: 4, Population: 10000, FreePer1000: 0.4, HorizonDays: 1, HasFree: true, NextFreeDays: 0,
-			ThirdNext: []int{0}, ThirdNextMedian: 0, Posts: 1},
-		"|": {Total: 1, Free: 1, HorizonDays: 1, HasFree: true, NextFreeDays: 1, PostsWithoutThird: 1, Posts: 1},
+			LastFree: utc("2026-11-24T14:00:00Z"), ThirdNext: []int{0}, ThirdNextMedian: 0, Posts: 1},
+		"|": {Total: 1, Free: 1, HorizonDays: 1, LastFree: utc("2026-11-24T14:00:00Z"), HasFree: true, NextFreeDays: 1, PostsWithoutThird: 1, Posts: 1},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("groups %v", keys(got))

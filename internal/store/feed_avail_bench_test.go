@@ -82,7 +82,7 @@ func BenchmarkFeedAvailability(b *testing.B) {
 		}
 	})
 	b.Run("summary", func(b *testing.B) {
-		if err := s.slotSummary(ctx, snap); err != nil {
+		if err := s.RebuildSlotSummary(ctx, snap); err != nil {
 			b.Fatal(err)
 		}
 		for b.Loop() {
@@ -97,7 +97,7 @@ func BenchmarkFeedAvailability(b *testing.B) {
 	}
 	b.Run("summary+build", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := s.DB().ExecContext(ctx, `DELETE FROM feed_slot_posts`); err != nil {
+			if err := s.RebuildSlotSummary(ctx, snap); err != nil {
 				b.Fatal(err)
 			}
 			if _, err := s.FeedAvailability(ctx, snap, h, nil); err != nil {
@@ -129,7 +129,7 @@ func BenchmarkFeedAvailabilityDB(b *testing.B) {
 		b.Fatal(err)
 	}
 	snap := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
-	if err := s.slotSummary(ctx, snap); err != nil {
+	if err := s.RebuildSlotSummary(ctx, snap); err != nil {
 		b.Fatal(err)
 	}
 	b.Run("mo", func(b *testing.B) {

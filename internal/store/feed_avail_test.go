@@ -107,13 +107,8 @@ var availMOs = []orgunit.Unit{
 	{Code: "1.2.643.5.1.13.13.12.2.41.1001", Parent: "RU-KAM", Name: "МО KAM", TimeZone: "UTC+12", Population: 9000},
 }
 
-func openAvailStore(t testing.TB) *Store {
+func saveAvailMOs(t testing.TB, s *Store) {
 	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "a.duckdb"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
 	units := make([]orgunit.Unit, len(availMOs))
 	for i, u := range availMOs {
 		u.Level = orgunit.Organisation
@@ -122,7 +117,6 @@ func openAvailStore(t testing.TB) *Store {
 	if err := s.SaveOrgUnits(context.Background(), units); err != nil {
 		t.Fatal(err)
 	}
-	return s
 }
 
 // loadSynthetic loads a feed made the way cifra demo feed makes it
@@ -152,14 +146,15 @@ func loadSynthetic(t *testing.T, s *Store, seed uint64, patients int, at time.Ti
 // synthetic feeds: two snapshots (morning and late evening UTC, so that
 // the calendar day differs across the zones) in one store.
 func TestFeedAvailabilitySynthetic(t *testing.T) {
-	s := openAvailStore(t)
-	snaps := []time.Time{time.Date(2020, 11, 24, 6, 0, 0, 0, time.UTC), time.Date(2020, 12, 1, 21, 30, 0, 0, time.UTC)}
-	for i, at := range snaps {
-		loadSynthetic(t, s, uint64(11+i), 20000, at)
-	}
-	if n := checkAvailability(t, s, snaps); n < 200 {
-		t.Errorf("only %d groups compared", n)
-	}
+	eachAvailStore(t, func(t *testing.T, s *Store) {
+		snaps := []time.Time{time.Date(2020, 11, 24, 6, 0, 0, 0, time.UTC), time.Date(2020, 12, 1, 21, 30, 0, 0, time.UTC)}
+		for i, at := range snaps {
+			loadSynthetic(t, s, uint64(11+i), 20000, at)
+		}
+		if n := checkAvailability(t, s, snaps); n < 200 {
+			t.Errorf("only %d groups compared", n)
+		}
+	})
 }
 
 // The same on a synthetic feed scrambled by SQL: slots moved to random
@@ -168,27 +163,36 @@ func TestFeedAvailabilitySynthetic(t *testing.T) {
 // entered in error, some on a schedule the feed never described, and an
 // inactive schedule.
 func TestFeedAvailabilityScrambled(t *testing.T) {
-	ctx := context.Background()
-	s := openAvailStore(t)
-	snap := time.Date(2020, 12, 1, 20, 45, 0, 0, time.UTC)
-	loadSynthetic(t, s, 5, 10000, snap)
-	for _, q := range []string{
-		`UPDATE feed_slots SET start_at = snapshot + to_seconds((hash(id || 's') % (16 * 86400))::BIGINT - 2 * 86400) WHERE hash(id) % 3 = 0`,
-		`UPDATE feed_slots SET start_at = snapshot WHERE hash(id) % 97 = 1`,
-		`UPDATE feed_slots SET start_at = snapshot - INTERVAL 1 MICROSECOND WHERE hash(id) % 97 = 2`,
-		`UPDATE feed_slots SET status = 'entered-in-error' WHERE hash(id) % 11 = 4`,
-		`UPDATE feed_slots SET status = CASE hash(id) % 3 WHEN 0 THEN 'free' WHEN 1 THEN 'busy-tentative' ELSE 'busy' END WHERE hash(id) % 13 = 5`,
-		`UPDATE feed_slots SET schedule = 'ghost-' || (hash(id) % 3) WHERE hash(id) % 101 = 7`,
-		`UPDATE feed_schedules SET active = false WHERE hash(id) % 5 = 0`,
-		`DELETE FROM feed_slot_posts`,
-	} {
-		if _, err := s.DB().ExecContext(ctx, q); err != nil {
-			t.Fatalf("%.60s: %v", q, err)
+	eachAvailStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		snap := time.Date(2020, 12, 1, 20, 45, 0, 0, time.UTC)
+		loadSynthetic(t, s, 5, 10000, snap)
+		// hash(x) and "plus x seconds" in each dialect.
+		h, secs, us := `hash(%s)`, `to_seconds((%s)::BIGINT)`, `INTERVAL 1 MICROSECOND`
+		if s.Dialect() == "postgres" {
+			h, secs, us = `abs(hashtext(%s)::BIGINT)`, `make_interval(secs => (%s)::BIGINT)`, `INTERVAL '1 microsecond'`
 		}
-	}
-	if n := checkAvailability(t, s, []time.Time{snap}); n < 80 {
-		t.Errorf("only %d groups compared", n)
-	}
+		hid := fmt.Sprintf(h, "id")
+		for _, q := range []string{
+			`UPDATE feed_slots SET start_at = snapshot + ` + fmt.Sprintf(secs, fmt.Sprintf(h, "id || 's'")+` % (16 * 86400) - 2 * 86400`) + ` WHERE ` + hid + ` % 3 = 0`,
+			`UPDATE feed_slots SET start_at = snapshot WHERE ` + hid + ` % 97 = 1`,
+			`UPDATE feed_slots SET start_at = snapshot - ` + us + ` WHERE ` + hid + ` % 97 = 2`,
+			`UPDATE feed_slots SET status = 'entered-in-error' WHERE ` + hid + ` % 11 = 4`,
+			`UPDATE feed_slots SET status = CASE ` + hid + ` % 3 WHEN 0 THEN 'free' WHEN 1 THEN 'busy-tentative' ELSE 'busy' END WHERE ` + hid + ` % 13 = 5`,
+			`UPDATE feed_slots SET schedule = 'ghost-' || (` + hid + ` % 3) WHERE ` + hid + ` % 101 = 7`,
+			`UPDATE feed_schedules SET active = false WHERE ` + hid + ` % 5 = 0`,
+		} {
+			if _, err := s.exec(ctx, q); err != nil {
+				t.Fatalf("%.60s: %v", q, err)
+			}
+		}
+		if err := s.RebuildSlotSummary(ctx, snap); err != nil {
+			t.Fatal(err)
+		}
+		if n := checkAvailability(t, s, []time.Time{snap}); n < 80 {
+			t.Errorf("only %d groups compared", n)
+		}
+	})
 }
 
 // availNDJSON is a hand-made feed for the snapshot 2026-11-23T20:30:00Z:
@@ -263,65 +267,66 @@ func availNDJSON(extra string) string {
 // error, unmapped and unknown schedules; and a second snapshot of the
 // same slots a day earlier in the same store.
 func TestFeedAvailabilityFixture(t *testing.T) {
-	ctx := context.Background()
-	s := openAvailStore(t)
-	snap := time.Date(2026, 11, 23, 20, 30, 0, 0, time.UTC)
-	early := snap.Add(-24 * time.Hour)
-	dir := t.TempDir()
-	for i, c := range []struct {
-		at    time.Time
-		extra string
-	}{{snap, ""}, {early, `{"resourceType":"Slot","id":"x","schedule":{"reference":"Schedule/e2"},"status":"free","start":"2026-11-22T21:00:00Z","end":"2026-11-22T21:15:00Z"}` + "\n"}} {
-		p := filepath.Join(dir, fmt.Sprintf("f%d.ndjson", i))
-		if err := os.WriteFile(p, []byte(availNDJSON(c.extra)), 0o644); err != nil {
-			t.Fatal(err)
+	eachAvailStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		snap := time.Date(2026, 11, 23, 20, 30, 0, 0, time.UTC)
+		early := snap.Add(-24 * time.Hour)
+		dir := t.TempDir()
+		for i, c := range []struct {
+			at    time.Time
+			extra string
+		}{{snap, ""}, {early, `{"resourceType":"Slot","id":"x","schedule":{"reference":"Schedule/e2"},"status":"free","start":"2026-11-22T21:00:00Z","end":"2026-11-22T21:15:00Z"}` + "\n"}} {
+			p := filepath.Join(dir, fmt.Sprintf("f%d.ndjson", i))
+			if err := os.WriteFile(p, []byte(availNDJSON(c.extra)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.LoadFeedFile(ctx, p, FeedOptions{Actor: "test", Snapshot: c.at}); err != nil {
+				t.Fatal(err)
+			}
 		}
-		if _, err := s.LoadFeedFile(ctx, p, FeedOptions{Actor: "test", Snapshot: c.at}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	checkAvailability(t, s, []time.Time{snap, early, snap.Add(time.Hour)})
+		checkAvailability(t, s, []time.Time{snap, early, snap.Add(time.Hour)})
 
-	// A few numbers by hand, so that both paths are not wrong together.
-	h, err := s.Hierarchy(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	av, err := s.FeedAvailability(ctx, snap, h, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tul := availMOs[1].Code + "|therapist"
-	if a := av[tul]; a == nil || a.Posts != 2 || a.Total != 7 || a.Free != 5 || a.EPGU != 1 || a.PostsOpen != 1 ||
-		a.NextFreeDays != 0 || a.HorizonDays != 4 || !reflect.DeepEqual(a.ThirdNext, []int{1}) || a.PostsWithoutThird != 1 ||
-		a.Population != 40000 || a.FreePer1000 != 5*1000.0/40000 {
-		t.Errorf("%s: %+v", tul, a)
-	}
-	if a := av[availMOs[7].Code+"|therapist"]; a == nil || a.NextFreeDays != 0 || !reflect.DeepEqual(a.ThirdNext, []int{11}) {
-		t.Errorf("UTC+12: %+v", a)
-	}
-	if a := av[availMOs[5].Code+"|pediatrician"]; a == nil || a.Free != 4 || a.NextFreeDays != 0 || a.HorizonDays != 2 || !reflect.DeepEqual(a.ThirdNext, []int{2}) {
-		t.Errorf("UTC+5:30: %+v", a)
-	}
-	if a := av[availMOs[3].Code+"|gp"]; a == nil || a.NextFreeDays != 0 || a.HorizonDays != 1 || a.Population != 0 || a.FreePer1000 != 0 {
-		t.Errorf("UTC-1: %+v", a)
-	}
-	if a := av[availMOs[2].Code+"|therapist"]; a != nil {
-		t.Errorf("posts without slots in the horizon: %+v", a)
-	}
-	if a := av["|therapist"]; a == nil || a.Posts != 1 || a.Free != 3 || !reflect.DeepEqual(a.ThirdNext, []int{3}) || a.Population != 0 {
-		t.Errorf("unmapped МО: %+v", a)
-	}
-	if a := av["|"]; a == nil || a.Posts != 1 || a.Total != 2 || a.Free != 1 || a.EPGU != 1 || a.PostsWithoutThird != 1 {
-		t.Errorf("unknown schedule: %+v", a)
-	}
-	if got := slots.Alerts(av, 0); len(got) != 2 || got[1].OrgUnit != availMOs[4].Code || got[1].NextFreeDays != 1 {
-		t.Errorf("alerts %+v", got)
-	}
+		// A few numbers by hand, so that both paths are not wrong together.
+		h, err := s.Hierarchy(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		av, err := s.FeedAvailability(ctx, snap, h, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tul := availMOs[1].Code + "|therapist"
+		if a := av[tul]; a == nil || a.Posts != 2 || a.Total != 7 || a.Free != 5 || a.EPGU != 1 || a.PostsOpen != 1 ||
+			a.NextFreeDays != 0 || a.HorizonDays != 4 || !reflect.DeepEqual(a.ThirdNext, []int{1}) || a.PostsWithoutThird != 1 ||
+			a.Population != 40000 || a.FreePer1000 != 5*1000.0/40000 {
+			t.Errorf("%s: %+v", tul, a)
+		}
+		if a := av[availMOs[7].Code+"|therapist"]; a == nil || a.NextFreeDays != 0 || !reflect.DeepEqual(a.ThirdNext, []int{11}) {
+			t.Errorf("UTC+12: %+v", a)
+		}
+		if a := av[availMOs[5].Code+"|pediatrician"]; a == nil || a.Free != 4 || a.NextFreeDays != 0 || a.HorizonDays != 2 || !reflect.DeepEqual(a.ThirdNext, []int{2}) {
+			t.Errorf("UTC+5:30: %+v", a)
+		}
+		if a := av[availMOs[3].Code+"|gp"]; a == nil || a.NextFreeDays != 0 || a.HorizonDays != 1 || a.Population != 0 || a.FreePer1000 != 0 {
+			t.Errorf("UTC-1: %+v", a)
+		}
+		if a := av[availMOs[2].Code+"|therapist"]; a != nil {
+			t.Errorf("posts without slots in the horizon: %+v", a)
+		}
+		if a := av["|therapist"]; a == nil || a.Posts != 1 || a.Free != 3 || !reflect.DeepEqual(a.ThirdNext, []int{3}) || a.Population != 0 {
+			t.Errorf("unmapped МО: %+v", a)
+		}
+		if a := av["|"]; a == nil || a.Posts != 1 || a.Total != 2 || a.Free != 1 || a.EPGU != 1 || a.PostsWithoutThird != 1 {
+			t.Errorf("unknown schedule: %+v", a)
+		}
+		if got := slots.Alerts(av, 0); len(got) != 2 || got[1].OrgUnit != availMOs[4].Code || got[1].NextFreeDays != 1 {
+			t.Errorf("alerts %+v", got)
+		}
+	})
 }
 
 // Migration 007 empties summaries built before it (without first_free),
-// and a re-run of it changes nothing.
+// and 008 rebuilds every snapshot's summary (loads keep it from then on).
 func TestFeedAvailabilityMigration007(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "m.duckdb")
@@ -344,8 +349,8 @@ func TestFeedAvailabilityMigration007(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A summary as built before 007: no first_free.
-	for _, q := range []string{`UPDATE feed_slot_posts SET first_free = NULL`, `DELETE FROM schema_migrations WHERE version = 7`} {
-		if _, err := s.DB().ExecContext(ctx, q); err != nil {
+	for _, q := range []string{`UPDATE feed_slot_posts SET first_free = NULL`, `DELETE FROM schema_migrations WHERE version >= 7`} {
+		if _, err := s.exec(ctx, q); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -355,8 +360,56 @@ func TestFeedAvailabilityMigration007(t *testing.T) {
 	}
 	defer s.Close()
 	var n int
-	if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM feed_slot_posts`).Scan(&n); err != nil || n != 0 {
-		t.Errorf("summary rows after 007: %d %v", n, err)
+	if err := s.queryRow(ctx, `SELECT count(*) FROM feed_slot_posts WHERE first_free IS NOT NULL`).Scan(&n); err != nil || n == 0 {
+		t.Errorf("summary rows with first_free after 007 and 008: %d %v", n, err)
 	}
 	checkAvailability(t, s, []time.Time{snap})
+}
+
+// feedAvailabilitySlots is FeedAvailability computed from every slot of
+// the snapshot by slots.Compute: the reference the summary path is tested
+// against.
+func (s *Store) feedAvailabilitySlots(ctx context.Context, snapshot time.Time, h *orgunit.Hierarchy, group func(slots.Post) string) (map[string]*slots.Availability, error) {
+	posts, err := s.FeedPosts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var all []slots.Slot
+	if err := s.FeedSlots(ctx, snapshot, func(sl slots.Slot) error {
+		all = append(all, sl)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	in := feedInput(snapshot, h, group)
+	in.Posts = posts
+	return slots.Compute(in, all), nil
+}
+
+// A second feed into a stored snapshot, after the store was closed and
+// opened again (what `cifra demo feed` does on a demo database): the load
+// replaces the summary rows of the posts it touches. DuckDB refused that
+// while the summary's key was a unique index read from disk (issue 14: the
+// demo feed failed with "Duplicate key … violates unique constraint").
+func TestFeedSecondLoadIntoStoredSnapshot(t *testing.T) {
+	eachDSN(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		at := time.Date(2021, 1, 15, 6, 0, 0, 0, time.UTC)
+		s, err := Open(ctx, dsn, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		saveAvailMOs(t, s)
+		loadSynthetic(t, s, 1, 3000, at)
+		s.Close()
+		if s, err = Open(ctx, dsn, nil); err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		loadSynthetic(t, s, 2, 2000, at)
+		if n := fileRows(t, s); n != 2 {
+			t.Errorf("%d loads recorded, want 2", n)
+		}
+		checkAvailability(t, s, []time.Time{at})
+	})
 }

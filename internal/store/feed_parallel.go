@@ -151,10 +151,11 @@ func (s *Store) loadSlotsParallel(ctx context.Context, conn *sql.Conn, name stri
 		return feed.Stats{}, err
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `RESET SESSION preserve_insertion_order`) //nolint:errcheck // best effort
-	q := fmt.Sprintf(`INSERT INTO temp.main.stage_feed_slots SELECT * FROM %s(?)`, slotFunc)
+	cols := colNames(feedTables[slotTable].cols)
+	q := fmt.Sprintf(`INSERT INTO temp.main.stage_feed_slots (%s) SELECT * FROM %s(?)`, cols, slotFunc)
 	args := []any{fmt.Sprint(key)}
 	if direct {
-		q = fmt.Sprintf(`INSERT INTO feed_slots SELECT ?::TIMESTAMP, * FROM %s(?)`, slotFunc)
+		q = fmt.Sprintf(`INSERT INTO feed_slots (snapshot, %s) SELECT ?::TIMESTAMP, * FROM %s(?)`, cols, slotFunc)
 		args = []any{snapshot, fmt.Sprint(key)}
 	}
 	began := time.Now()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/cifra-health/cifra/internal/pathway"
@@ -13,7 +12,7 @@ import (
 
 // FeedSnapshots lists the slot snapshots stored, oldest first.
 func (s *Store) FeedSnapshots(ctx context.Context) ([]time.Time, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT snapshot FROM feed_slots ORDER BY snapshot`)
+	rows, err := s.query(ctx, `SELECT DISTINCT snapshot FROM feed_slots ORDER BY snapshot`)
 	if err != nil {
 		return nil, fmt.Errorf("read snapshots: %w", err)
 	}
@@ -31,7 +30,7 @@ func (s *Store) FeedSnapshots(ctx context.Context) ([]time.Time, error) {
 
 // FeedPosts returns every stored schedule as a post.
 func (s *Store) FeedPosts(ctx context.Context) (map[string]slots.Post, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, coalesce(org_unit, ''), coalesce(specialty, ''), active FROM feed_schedules`)
+	rows, err := s.query(ctx, `SELECT id, coalesce(org_unit, ''), coalesce(specialty, ''), active FROM feed_schedules`)
 	if err != nil {
 		return nil, fmt.Errorf("read schedules: %w", err)
 	}
@@ -49,7 +48,7 @@ func (s *Store) FeedPosts(ctx context.Context) (map[string]slots.Post, error) {
 
 // FeedSlots streams the slots of one snapshot to fn.
 func (s *Store) FeedSlots(ctx context.Context, snapshot time.Time, fn func(slots.Slot) error) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT schedule, status, start_at, end_at, epgu FROM feed_slots WHERE snapshot = ?`, snapshot)
+	rows, err := s.query(ctx, `SELECT schedule, status, start_at, end_at, epgu FROM feed_slots WHERE snapshot = ?`, snapshot)
 	if err != nil {
 		return fmt.Errorf("read slots: %w", err)
 	}
@@ -77,9 +76,9 @@ type SlotCount struct {
 
 // FeedSlotCounts counts slots starting in [from, to) by МО.
 func (s *Store) FeedSlotCounts(ctx context.Context, from, to time.Time) ([]SlotCount, error) {
-	rows, err := s.db.QueryContext(ctx, `WITH latest AS (
-			SELECT id, schedule, arg_max(epgu, snapshot) AS epgu, arg_max(status, snapshot) AS status
-			FROM feed_slots WHERE start_at >= ? AND start_at < ? GROUP BY id, schedule)
+	rows, err := s.query(ctx, `WITH latest AS (
+			SELECT DISTINCT ON (id, schedule) id, schedule, epgu, status
+			FROM feed_slots WHERE start_at >= ? AND start_at < ? ORDER BY id, schedule, snapshot DESC)
 		SELECT sc.org_unit, count(*), count(*) FILTER (WHERE l.epgu)
 		FROM latest l JOIN feed_schedules sc ON sc.id = l.schedule
 		WHERE sc.org_unit IS NOT NULL AND l.status <> 'entered-in-error'
@@ -118,30 +117,32 @@ func (s *Store) FeedPathway(ctx context.Context, from, to time.Time) (*PathwayRe
 	if from.IsZero() && to.IsZero() {
 		to = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
-	conn, err := s.db.Conn(ctx)
+	out := &PathwayRecords{}
+	err := s.readConn(ctx, func(w *wtx) error { return s.feedPathway(ctx, w, from, to, out) })
 	if err != nil {
 		return nil, err
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE pw_appts AS
-		SELECT a.id, coalesce(a.org_unit, sc.org_unit, '') AS org_unit, coalesce(a.specialty, sc.specialty, '') AS specialty,
+	return out, nil
+}
+
+func (s *Store) feedPathway(ctx context.Context, w *wtx, from, to time.Time, out *PathwayRecords) error {
+	if err := w.tempAs(ctx, "pw_appts", `SELECT a.id, coalesce(a.org_unit, sc.org_unit, '') AS org_unit, coalesce(a.specialty, sc.specialty, '') AS specialty,
 			coalesce(a.patient, '') AS patient, a.status, coalesce(a.referral, '') AS referral, coalesce(a.channel, '') AS channel,
 			a.created_at, a.start_at, a.updated_at
 		FROM feed_appointments a
-		LEFT JOIN (SELECT id, any_value(schedule) AS schedule FROM feed_slots GROUP BY id) sl ON sl.id = a.slot
+		LEFT JOIN (SELECT id, min(schedule) AS schedule FROM feed_slots WHERE id IN (SELECT slot FROM feed_appointments
+			WHERE created_at >= ? AND created_at < ?) GROUP BY id) sl ON sl.id = a.slot
 		LEFT JOIN feed_schedules sc ON sc.id = sl.schedule
-		WHERE a.created_at >= ? AND a.created_at < ?`, from, to); err != nil {
-		return nil, fmt.Errorf("read appointments: %w", err)
+		WHERE a.created_at >= ? AND a.created_at < ?`, from, to, from, to); err != nil {
+		return fmt.Errorf("read appointments: %w", err)
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.pw_appts`) //nolint:errcheck // best effort
-	out := &PathwayRecords{}
 	nt := func(n sql.NullTime) time.Time {
 		if !n.Valid {
 			return time.Time{}
 		}
 		return n.Time.UTC()
 	}
-	err = each(ctx, conn, `SELECT id, org_unit, specialty, patient, status, referral, channel, created_at, start_at, updated_at, false FROM pw_appts
+	err := each(ctx, w, `SELECT id, org_unit, specialty, patient, status, referral, channel, created_at, start_at, updated_at, false FROM pw_appts
 		UNION ALL
 		SELECT a.id, '', '', coalesce(a.patient, ''), a.status, a.referral, coalesce(a.channel, ''), a.created_at, a.start_at, a.updated_at, true
 		FROM feed_appointments a WHERE a.referral IN (SELECT r.id FROM feed_referrals r JOIN feed_encounters e ON e.id = r.encounter
@@ -160,9 +161,9 @@ func (s *Store) FeedPathway(ctx context.Context, from, to time.Time) (*PathwayRe
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read appointments: %w", err)
+		return fmt.Errorf("read appointments: %w", err)
 	}
-	err = each(ctx, conn, `SELECT e.id, e.appointment, e.status, e.start_at FROM feed_encounters e JOIN pw_appts p ON p.id = e.appointment`, func(r *sql.Rows) error {
+	err = each(ctx, w, `SELECT e.id, e.appointment, e.status, e.start_at FROM feed_encounters e JOIN pw_appts p ON p.id = e.appointment`, func(r *sql.Rows) error {
 		var e pathway.Encounter
 		var st sql.NullTime
 		if err := r.Scan(&e.ID, &e.Appointment, &e.Status, &st); err != nil {
@@ -173,9 +174,9 @@ func (s *Store) FeedPathway(ctx context.Context, from, to time.Time) (*PathwayRe
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read encounters: %w", err)
+		return fmt.Errorf("read encounters: %w", err)
 	}
-	err = each(ctx, conn, `SELECT d.id, d.encounter, d.status, d.created_at, d.registered_at FROM feed_documents d
+	err = each(ctx, w, `SELECT d.id, d.encounter, d.status, d.created_at, d.registered_at FROM feed_documents d
 		JOIN feed_encounters e ON e.id = d.encounter JOIN pw_appts p ON p.id = e.appointment`, func(r *sql.Rows) error {
 		var d pathway.Document
 		var c, reg sql.NullTime
@@ -187,9 +188,9 @@ func (s *Store) FeedPathway(ctx context.Context, from, to time.Time) (*PathwayRe
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read documents: %w", err)
+		return fmt.Errorf("read documents: %w", err)
 	}
-	err = each(ctx, conn, `SELECT r.id, r.encounter, r.authored_at FROM feed_referrals r
+	err = each(ctx, w, `SELECT r.id, r.encounter, r.authored_at FROM feed_referrals r
 		JOIN feed_encounters e ON e.id = r.encounter JOIN pw_appts p ON p.id = e.appointment`, func(r *sql.Rows) error {
 		var f pathway.ReferralRecord
 		var a sql.NullTime
@@ -201,13 +202,13 @@ func (s *Store) FeedPathway(ctx context.Context, from, to time.Time) (*PathwayRe
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read referrals: %w", err)
+		return fmt.Errorf("read referrals: %w", err)
 	}
-	return out, nil
+	return nil
 }
 
-func each(ctx context.Context, conn *sql.Conn, q string, fn func(*sql.Rows) error) error {
-	rows, err := conn.QueryContext(ctx, q)
+func each(ctx context.Context, w *wtx, q string, fn func(*sql.Rows) error) error {
+	rows, err := w.query(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -220,86 +221,19 @@ func each(ctx context.Context, conn *sql.Conn, q string, fn func(*sql.Rows) erro
 	return rows.Err()
 }
 
-// DashboardRow is one region × specialty cell of the slot dashboard.
-type DashboardRow struct {
-	Region, Specialty string
-	Total, Free, EPGU int64
-	Posts, PostsOpen  int64
-	// LastFree is the start of the last free slot (the booking horizon's
-	// end); zero when there is none.
-	LastFree time.Time
-	// ThirdNextMedian is the median over posts with three free slots
-	// (PostsWithThird) of the third next available appointment in calendar
-	// days of the МО's zone, as slots.Compute does.
-	ThirdNextMedian float64
-	PostsWithThird  int64
-}
-
-// summaryMu serialises building slot summaries, so that two dashboards
-// asking at once do not both insert one.
-var summaryMu sync.Mutex
-
-// slotSummary builds the per-post summary of a snapshot unless present:
-// per schedule with a slot in the horizon (start at or after the snapshot,
-// entered-in-error excluded), its slots, free and ЕПГУ slots and the starts
-// of its first, third and last free slots.
-func (s *Store) slotSummary(ctx context.Context, snapshot time.Time) error {
-	summaryMu.Lock()
-	defer summaryMu.Unlock()
-	var n int64
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM feed_slot_posts WHERE snapshot = ?`, snapshot).Scan(&n); err != nil {
-		return fmt.Errorf("slot summary: %w", err)
-	}
-	if n > 0 {
-		return nil
-	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO feed_slot_posts (snapshot, schedule, total, free, epgu, third_free, last_free, first_free)
-		SELECT snapshot, schedule, count(*), count(*) FILTER (WHERE status = 'free'), count(*) FILTER (WHERE epgu),
-			min(start_at, 3) FILTER (WHERE status = 'free')[3], max(start_at) FILTER (WHERE status = 'free'),
-			min(start_at) FILTER (WHERE status = 'free')
-		FROM feed_slots WHERE snapshot = ? AND start_at >= snapshot AND status <> 'entered-in-error'
-		GROUP BY snapshot, schedule`, snapshot)
+// RebuildSlotSummary recomputes the per-post summary of a snapshot from
+// its slots. Loads keep the summary themselves; this is for slots written
+// by other means (the benchmarks' generated tables, a repair by hand).
+func (s *Store) RebuildSlotSummary(ctx context.Context, snapshot time.Time) error {
+	_, err := s.write(ctx, famFeed, func(w *wtx) error {
+		if _, err := w.exec(ctx, `DELETE FROM feed_slot_posts WHERE snapshot = ?`, snapshot); err != nil {
+			return err
+		}
+		_, err := w.exec(ctx, s.d.stmt(stmtSlotSummaryAll), snapshot)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("slot summary: %w", err)
+		return fmt.Errorf("rebuild slot summary %s: %w", snapshot.UTC().Format(time.RFC3339), err)
 	}
 	return nil
-}
-
-// FeedDashboard aggregates one snapshot by region and specialty, for the
-// region dashboard over large slot tables (the Go measures in
-// internal/slots are for МО-level detail). It reads a per-post summary of
-// the snapshot, built on first use. Only slots starting at or after the
-// snapshot count; entered-in-error never.
-func (s *Store) FeedDashboard(ctx context.Context, snapshot time.Time) ([]DashboardRow, error) {
-	if err := s.slotSummary(ctx, snapshot); err != nil {
-		return nil, err
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT coalesce(ou.parent, '') AS region, coalesce(sc.specialty, '') AS specialty,
-			sum(p.total)::BIGINT, sum(p.free)::BIGINT, sum(p.epgu)::BIGINT, count(*), count(*) FILTER (WHERE p.epgu > 0), max(p.last_free),
-			-- calendar days in the МО's zone ("UTC+3"; Moscow when unknown)
-			median(date_diff('day', (p.snapshot + to_hours(coalesce(TRY_CAST(replace(ou.time_zone, 'UTC', '') AS INTEGER), 3)))::DATE,
-				(p.third_free + to_hours(coalesce(TRY_CAST(replace(ou.time_zone, 'UTC', '') AS INTEGER), 3)))::DATE)),
-			count(p.third_free)
-		FROM feed_slot_posts p LEFT JOIN feed_schedules sc ON sc.id = p.schedule LEFT JOIN org_units ou ON ou.code = sc.org_unit
-		WHERE p.snapshot = ?
-		GROUP BY ALL ORDER BY region, specialty`, snapshot)
-	if err != nil {
-		return nil, fmt.Errorf("slot dashboard: %w", err)
-	}
-	defer rows.Close()
-	var out []DashboardRow
-	for rows.Next() {
-		var r DashboardRow
-		var last sql.NullTime
-		var third sql.NullFloat64
-		if err := rows.Scan(&r.Region, &r.Specialty, &r.Total, &r.Free, &r.EPGU, &r.Posts, &r.PostsOpen, &last, &third, &r.PostsWithThird); err != nil {
-			return nil, err
-		}
-		if last.Valid {
-			r.LastFree = last.Time.UTC()
-		}
-		r.ThirdNextMedian = third.Float64
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }

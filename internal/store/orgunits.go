@@ -19,49 +19,58 @@ func (s *Store) SaveOrgUnits(ctx context.Context, units []orgunit.Unit) error {
 			return fmt.Errorf("save org unit %s: level %s comes from reference data and cannot be stored", u.Code, u.Level)
 		}
 	}
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	defer dropTemp(conn, "ou_staging")
-	err = bulkLoad(ctx, conn, "ou_staging", `code VARCHAR, parent VARCHAR, level INTEGER, name VARCHAR, short_name VARCHAR,
-		type VARCHAR, okato VARCHAR, population BIGINT, lat DOUBLE, lon DOUBLE, time_zone VARCHAR, settlement VARCHAR, groups VARCHAR`,
-		func(add func(...driver.Value) error) error {
+	_, err := s.write(ctx, famUnits, func(w *wtx) error {
+		if err := w.temp(ctx, "ou_staging", orgUnitCols); err != nil {
+			return err
+		}
+		err := w.copyIn(ctx, "temp.ou_staging", orgUnitCols, func(add func(...driver.Value) error) error {
 			for _, u := range units {
-				if err := add(u.Code, u.Parent, int32(u.Level), u.Name, u.ShortName, u.Type, u.OKATO, u.Population,
+				if err := add(u.Code, u.Parent, int64(u.Level), u.Name, u.ShortName, u.Type, u.OKATO, u.Population,
 					u.Lat, u.Lon, u.TimeZone, u.Settlement, strings.Join(u.Groups, ",")); err != nil {
 					return fmt.Errorf("save org unit %s: %w", u.Code, err)
 				}
 			}
 			return nil
 		})
-	if err != nil {
+		if err != nil {
+			return err
+		}
+		var dup sql.NullString
+		if err := w.queryRow(ctx, `SELECT min(code) FROM (SELECT code FROM ou_staging GROUP BY code HAVING count(*) > 1) d`).Scan(&dup); err != nil {
+			return err
+		}
+		if dup.Valid {
+			return fmt.Errorf("save org units: code %s appears twice", dup.String)
+		}
+		cols := colNames(orgUnitCols)
+		var set []string
+		for _, c := range orgUnitCols[1:] {
+			set = append(set, c.name+" = excluded."+c.name)
+		}
+		_, err = w.exec(ctx, `INSERT INTO org_units (`+cols+`) SELECT `+cols+` FROM ou_staging
+			ON CONFLICT (code) DO UPDATE SET `+strings.Join(set, ", "))
 		return err
-	}
-	var dup sql.NullString
-	if err := conn.QueryRowContext(ctx, `SELECT any_value(code) FROM (SELECT code FROM ou_staging GROUP BY code HAVING count(*) > 1)`).Scan(&dup); err != nil {
-		return err
-	}
-	if dup.Valid {
-		return fmt.Errorf("save org units: code %s appears twice", dup.String)
-	}
-	return execAll(ctx, conn,
-		stmt{"replace org units", `DELETE FROM org_units WHERE code IN (SELECT code FROM ou_staging)`, nil},
-		stmt{"insert org units", `INSERT INTO org_units SELECT * FROM ou_staging`, nil})
+	})
+	return err
 }
+
+var orgUnitCols = []column{{"code", tText}, {"parent", tText}, {"level", tInt}, {"name", tText}, {"short_name", tText},
+	{"type", tText}, {"okato", tText}, {"population", tInt}, {"lat", tFloat}, {"lon", tFloat}, {"time_zone", tText},
+	{"settlement", tText}, {"groups", tText}}
 
 // SaveGroups inserts or replaces organisation-unit groups (membership is
 // stored on the units).
 func (s *Store) SaveGroups(ctx context.Context, groups []orgunit.Group) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	_, err := s.write(ctx, famUnits, func(w *wtx) error {
 		for _, g := range groups {
-			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO org_unit_groups VALUES (?, ?)`, g.Code, g.Name); err != nil {
+			if _, err := w.exec(ctx, `INSERT INTO org_unit_groups (code, name) VALUES (?, ?)
+				ON CONFLICT (code) DO UPDATE SET name = excluded.name`, g.Code, g.Name); err != nil {
 				return fmt.Errorf("save group %s: %w", g.Code, err)
 			}
 		}
 		return nil
 	})
+	return err
 }
 
 // Hierarchy is the reference hierarchy with every stored group and unit
@@ -71,7 +80,7 @@ func (s *Store) Hierarchy(ctx context.Context) (*orgunit.Hierarchy, error) {
 	if err != nil {
 		return nil, err
 	}
-	grows, err := s.db.QueryContext(ctx, `SELECT code, name FROM org_unit_groups ORDER BY code`)
+	grows, err := s.query(ctx, `SELECT code, name FROM org_unit_groups ORDER BY code`)
 	if err != nil {
 		return nil, fmt.Errorf("read groups: %w", err)
 	}
@@ -90,7 +99,7 @@ func (s *Store) Hierarchy(ctx context.Context) (*orgunit.Hierarchy, error) {
 	if err := grows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT code, parent, level, name, coalesce(short_name,''), coalesce(type,''),
+	rows, err := s.query(ctx, `SELECT code, parent, level, name, coalesce(short_name,''), coalesce(type,''),
 		coalesce(okato,''), coalesce(population,0), coalesce(lat,0), coalesce(lon,0), coalesce(time_zone,''),
 		coalesce(settlement,''), coalesce(groups,'') FROM org_units ORDER BY level, code`)
 	if err != nil {

@@ -26,29 +26,34 @@ type MethodologyVersion struct {
 // version again with a different body is refused: a changed file needs a new
 // version so that every stored result keeps pointing at what produced it.
 func (s *Store) SaveMethodology(ctx context.Context, m MethodologyVersion) (bool, error) {
-	var body string
-	err := s.db.QueryRowContext(ctx, `SELECT body FROM methodologies WHERE id = ? AND version = ?`, m.ID, m.Version).Scan(&body)
-	switch {
-	case err == nil:
-		if body != string(m.Body) {
-			return false, fmt.Errorf("methodology %s version %s is already stored with different content: give the changed file a new version", m.ID, m.Version)
-		}
-		return false, nil
-	case !errors.Is(err, sql.ErrNoRows):
-		return false, fmt.Errorf("save methodology %s: %w", m.ID, err)
-	}
 	if m.LoadedAt.IsZero() {
 		m.LoadedAt = time.Now().UTC()
 	}
 	if m.LoadedBy == "" {
 		m.LoadedBy = "system"
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO methodologies (id, version, name, source, body, loaded_at, loaded_by) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		m.ID, m.Version, m.Name, m.Source, string(m.Body), m.LoadedAt, m.LoadedBy)
-	if err != nil {
-		return false, fmt.Errorf("save methodology %s: %w", m.ID, err)
-	}
-	return true, nil
+	added := false
+	_, err := s.write(ctx, famResults, func(w *wtx) error {
+		var body string
+		err := w.queryRow(ctx, `SELECT body FROM methodologies WHERE id = ? AND version = ?`, m.ID, m.Version).Scan(&body)
+		switch {
+		case err == nil:
+			if body != string(m.Body) {
+				return fmt.Errorf("methodology %s version %s is already stored with different content: give the changed file a new version", m.ID, m.Version)
+			}
+			return errNoWrite
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("save methodology %s: %w", m.ID, err)
+		}
+		_, err = w.exec(ctx, `INSERT INTO methodologies (id, version, name, source, body, loaded_at, loaded_by) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			m.ID, m.Version, m.Name, m.Source, string(m.Body), m.LoadedAt, m.LoadedBy)
+		if err != nil {
+			return fmt.Errorf("save methodology %s: %w", m.ID, err)
+		}
+		added = true
+		return nil
+	})
+	return added, err
 }
 
 // MethodologyVersions lists stored versions, newest load first, of one
@@ -61,7 +66,7 @@ func (s *Store) MethodologyVersions(ctx context.Context, id string) ([]Methodolo
 		args = append(args, id)
 	}
 	q += ` ORDER BY id, loaded_at DESC, version DESC`
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list methodologies: %w", err)
 	}
@@ -94,23 +99,22 @@ type ScoreRow struct {
 	Rank          int     // 0 stored as NULL
 }
 
+var scoreCols = []column{{"org_unit", tText}, {"node", tText}, {"score", tFloat}, {"rank", tInt}}
+
 // SaveResult replaces the result of a methodology for a period.
 func (s *Store) SaveResult(ctx context.Context, doc ResultDoc, scores []ScoreRow) error {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	defer dropTemp(conn, "score_staging")
-	err = bulkLoad(ctx, conn, "score_staging", `org_unit VARCHAR, node VARCHAR, score DOUBLE, rank INTEGER`,
-		func(add func(...driver.Value) error) error {
+	_, err := s.write(ctx, famResults, func(w *wtx) error {
+		if err := w.temp(ctx, "score_staging", scoreCols); err != nil {
+			return err
+		}
+		err := w.copyIn(ctx, "temp.score_staging", scoreCols, func(add func(...driver.Value) error) error {
 			for _, r := range scores {
-				var score, rank driver.Value
+				var score, rank any
 				if !math.IsNaN(r.Score) {
 					score = r.Score
 				}
 				if r.Rank > 0 {
-					rank = int32(r.Rank)
+					rank = int64(r.Rank)
 				}
 				if err := add(r.OrgUnit, r.Node, score, rank); err != nil {
 					return err
@@ -118,16 +122,27 @@ func (s *Store) SaveResult(ctx context.Context, doc ResultDoc, scores []ScoreRow
 			}
 			return nil
 		})
-	if err != nil {
-		return fmt.Errorf("save result %s %s: %w", doc.Methodology, doc.Period, err)
-	}
-	err = execAll(ctx, conn,
-		stmt{"delete result", `DELETE FROM results WHERE methodology = ? AND period = ?`, []any{doc.Methodology, doc.Period}},
-		stmt{"delete scores", `DELETE FROM result_scores WHERE methodology = ? AND period = ?`, []any{doc.Methodology, doc.Period}},
-		stmt{"insert result", `INSERT INTO results VALUES (?, ?, ?, ?, ?, ?)`,
-			[]any{doc.Methodology, doc.Version, doc.Period, doc.ComputedAt, doc.Synthetic, string(doc.Body)}},
-		stmt{"insert scores", `INSERT INTO result_scores SELECT ?, ?, ?, org_unit, node, score, rank FROM score_staging`,
-			[]any{doc.Methodology, doc.Version, doc.Period}})
+		if err != nil {
+			return err
+		}
+		for _, st := range []struct {
+			name, sql string
+			args      []any
+		}{
+			{"delete result", `DELETE FROM results WHERE methodology = ? AND period = ?`, []any{doc.Methodology, doc.Period}},
+			{"delete scores", `DELETE FROM result_scores WHERE methodology = ? AND period = ?`, []any{doc.Methodology, doc.Period}},
+			{"insert result", `INSERT INTO results (methodology, version, period, computed_at, synthetic, body) VALUES (?, ?, ?, ?, ?, ?)`,
+				[]any{doc.Methodology, doc.Version, doc.Period, doc.ComputedAt, doc.Synthetic, string(doc.Body)}},
+			{"insert scores", `INSERT INTO result_scores (methodology, version, period, org_unit, node, score, rank)
+				SELECT ?::VARCHAR, ?::VARCHAR, ?::VARCHAR, org_unit, node, score, rank FROM score_staging`,
+				[]any{doc.Methodology, doc.Version, doc.Period}},
+		} {
+			if _, err := w.exec(ctx, st.sql, st.args...); err != nil {
+				return fmt.Errorf("%s: %w", st.name, err)
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("save result %s %s: %w", doc.Methodology, doc.Period, err)
 	}
@@ -141,7 +156,7 @@ var ErrNotFound = errors.New("not found")
 func (s *Store) Result(ctx context.Context, methodology, period string) (ResultDoc, error) {
 	var d ResultDoc
 	var body string
-	err := s.db.QueryRowContext(ctx, `SELECT methodology, version, period, computed_at, synthetic, body FROM results
+	err := s.queryRow(ctx, `SELECT methodology, version, period, computed_at, synthetic, body FROM results
 		WHERE methodology = ? AND period = ?`, methodology, period).Scan(&d.Methodology, &d.Version, &d.Period, &d.ComputedAt, &d.Synthetic, &body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, fmt.Errorf("result %s for %s: %w", methodology, period, ErrNotFound)
@@ -155,7 +170,7 @@ func (s *Store) Result(ctx context.Context, methodology, period string) (ResultD
 
 // ResultPeriods lists the periods with a stored result of a methodology.
 func (s *Store) ResultPeriods(ctx context.Context, methodology string) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT period FROM results WHERE methodology = ? ORDER BY period`, methodology)
+	rows, err := s.query(ctx, `SELECT period FROM results WHERE methodology = ? ORDER BY period`, methodology)
 	if err != nil {
 		return nil, fmt.Errorf("list result periods: %w", err)
 	}

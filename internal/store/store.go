@@ -1,6 +1,13 @@
-// Package store keeps Cifra's data in an embedded DuckDB file: organisation
-// units below the region level, data values with their audit trail,
-// methodology versions and computed results.
+// Package store keeps Cifra's data: organisation units below the region
+// level, data values with their audit trail, the collection workflow,
+// accounts, methodology versions, computed results and the scheduling
+// feeds. It runs on an embedded DuckDB file (the default: one process, one
+// machine) or on a PostgreSQL server shared by several processes; the
+// methods are the same, and what differs between the two databases lives in
+// the dialect (dialect.go, duckdb.go, postgres.go).
+//
+// Every write runs in one transaction that also advances the data
+// generation (Generation): caches and recomputation follow it.
 package store
 
 import (
@@ -11,6 +18,8 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,47 +28,144 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/duckdb/*.sql migrations/postgres/*.sql
 var migrationFS embed.FS
 
 // Store is an open Cifra database.
 type Store struct {
 	db   *sql.DB
-	path string
+	d    dialect
+	path string // the DuckDB file, "" in memory; the DSN on PostgreSQL
 	log  *slog.Logger
 }
 
-// Open opens (creating if needed) the DuckDB file at path and applies any
-// pending schema migrations. An empty path opens an in-memory database.
-func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
+// OpenError says in plain words why a database could not be opened, for
+// the operator; Err is the driver's error.
+type OpenError struct {
+	Message string
+	Err     error
+}
+
+func (e *OpenError) Error() string { return e.Message + " (" + e.Err.Error() + ")" }
+func (e *OpenError) Unwrap() error { return e.Err }
+
+// Open opens the database dsn names and applies any pending schema
+// migrations: a postgres:// URL or libpq key=value string (IsPostgres)
+// opens PostgreSQL, anything else is the path of a DuckDB file, created if
+// needed; an empty path opens an in-memory DuckDB database. Errors an
+// operator can act on are *OpenError.
+func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	db, err := sql.Open("duckdb", path)
-	if err != nil {
-		return nil, fmt.Errorf("open database %q: %w", path, err)
+	var s *Store
+	if IsPostgres(dsn) {
+		db, err := openPostgres(ctx, dsn)
+		if err != nil {
+			return nil, err
+		}
+		s = &Store{db: db, d: pgDialect{}, path: dsn, log: log}
+	} else {
+		db, err := sql.Open("duckdb", dsn)
+		if err != nil {
+			return nil, duckOpenError(dsn, err)
+		}
+		s = &Store{db: db, d: &duckDialect{}, path: dsn, log: log}
 	}
-	s := &Store{db: db, path: path, log: log}
 	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open database %q: %w", path, err)
+		s.db.Close()
+		if s.d.name() == "duckdb" {
+			return nil, duckOpenError(dsn, err)
+		}
+		return nil, &OpenError{Message: "база PostgreSQL открылась, но её схему не удалось обновить: проверьте права пользователя (нужно создавать таблицы)", Err: err}
 	}
 	return s, nil
 }
 
-// Close checkpoints the write-ahead log and closes the database.
+// duckOpenError explains why a DuckDB file did not open.
+func duckOpenError(path string, err error) error {
+	var oe *OpenError
+	if errors.As(err, &oe) {
+		return err
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "Conflicting lock") || strings.Contains(msg, "Could not set lock"):
+		return &OpenError{Message: fmt.Sprintf("файл базы %s занят другим процессом (например, запущенным cifra serve): "+
+			"файл DuckDB открывает только один процесс — остановите его или используйте общую базу PostgreSQL (--db postgres://…)", path), Err: err}
+	case strings.Contains(msg, "migration"):
+		return &OpenError{Message: fmt.Sprintf("схему базы %s не удалось обновить", path), Err: err}
+	}
+	if dir := filepath.Dir(path); path != "" {
+		if _, serr := os.Stat(dir); serr != nil {
+			return &OpenError{Message: fmt.Sprintf("не удалось открыть базу %s: папки %s нет", path, dir), Err: err}
+		}
+	}
+	return &OpenError{Message: fmt.Sprintf("не удалось открыть файл базы %s: проверьте путь и права на файл", path), Err: err}
+}
+
+// Close closes the database; on DuckDB it checkpoints the write-ahead log
+// first.
 func (s *Store) Close() error {
-	if _, err := s.db.Exec("CHECKPOINT"); err != nil {
-		s.log.Warn("checkpoint failed", "err", err)
+	if s.d.name() == "duckdb" {
+		if _, err := s.db.Exec("CHECKPOINT"); err != nil {
+			s.log.Warn("checkpoint failed", "err", err)
+		}
 	}
 	return s.db.Close()
 }
 
-// DB exposes the handle to adapters that need raw SQL (benchmarks, feeds).
+// DB exposes the handle to adapters that need raw SQL (benchmarks): its
+// SQL is the dialect's own (Dialect).
 func (s *Store) DB() *sql.DB { return s.db }
 
-// Path is the database file ("" for in-memory).
+// Dialect is "duckdb" or "postgres".
+func (s *Store) Dialect() string { return s.d.name() }
+
+// Path is the DuckDB file ("" for in-memory) or the PostgreSQL DSN.
 func (s *Store) Path() string { return s.path }
+
+// SetMemoryLimit bounds DuckDB's memory (it spills beyond); PostgreSQL's
+// memory is the server's configuration, so there it does nothing.
+func (s *Store) SetMemoryLimit(ctx context.Context, limit string) error {
+	if s.d.name() != "duckdb" {
+		return nil
+	}
+	_, err := s.db.ExecContext(ctx, `SET memory_limit = '`+strings.ReplaceAll(limit, "'", "")+`'`)
+	return err
+}
+
+// exec, query and queryRow run SQL written with `?` placeholders on the
+// pool.
+func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return s.db.ExecContext(ctx, s.d.rebind(q), s.args(args)...)
+}
+
+func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return s.db.QueryContext(ctx, s.d.rebind(q), s.args(args)...)
+}
+
+func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return s.db.QueryRowContext(ctx, s.d.rebind(q), s.args(args)...)
+}
+
+func (s *Store) args(args []any) []any {
+	if s.d.name() == "postgres" {
+		return pgArgs(args)
+	}
+	return args
+}
+
+// Generation is the data generation: it advances with every committed
+// write, in the write's transaction, and is the same for every process on
+// the database. Reading it costs one single-row query.
+func (s *Store) Generation(ctx context.Context) (int64, error) {
+	var g int64
+	if err := s.queryRow(ctx, `SELECT generation FROM data_generation WHERE id = 1`).Scan(&g); err != nil {
+		return 0, fmt.Errorf("read data generation: %w", err)
+	}
+	return g, nil
+}
 
 type migration struct {
 	version int
@@ -67,8 +173,8 @@ type migration struct {
 	sql     string
 }
 
-func loadMigrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
+func loadMigrations(dir string) ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFS, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +186,7 @@ func loadMigrations() ([]migration, error) {
 		if !ok || err != nil {
 			return nil, fmt.Errorf("migration %q: name must start with a number and '_'", name)
 		}
-		body, err := migrationFS.ReadFile("migrations/" + name)
+		body, err := migrationFS.ReadFile(dir + "/" + name)
 		if err != nil {
 			return nil, err
 		}
@@ -96,18 +202,31 @@ func loadMigrations() ([]migration, error) {
 }
 
 // migrate applies, in order and each in its own transaction, the embedded
-// migrations the database has not seen yet.
+// migrations of the dialect the database has not seen yet. On PostgreSQL
+// an advisory lock keeps two processes starting at once from both
+// applying one.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	c, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migration: connect: %w", err)
+	}
+	defer c.Close()
+	if s.d.name() == "postgres" {
+		if _, err := c.ExecContext(ctx, `SELECT pg_advisory_lock($1, 0)`, int32(pgLockClass)); err != nil {
+			return fmt.Errorf("migration: lock: %w", err)
+		}
+		defer c.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1, 0)`, int32(pgLockClass)) //nolint:errcheck // released with the session anyway
+	}
+	if _, err := c.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	ms, err := loadMigrations()
+	ms, err := loadMigrations(s.d.migrationDir())
 	if err != nil {
 		return err
 	}
 	applied := map[int]bool{}
-	rows, err := s.db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	rows, err := c.QueryContext(ctx, `SELECT version FROM schema_migrations`)
 	if err != nil {
 		return fmt.Errorf("read schema_migrations: %w", err)
 	}
@@ -124,14 +243,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		if applied[m.version] {
 			continue
 		}
-		err := s.inTx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?, ?)`, m.version, m.name, time.Now().UTC())
-			return err
-		})
-		if err != nil {
+		if err := s.applyMigration(ctx, c, m); err != nil {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
 		s.log.Debug("applied migration", "name", m.name)
@@ -139,27 +251,43 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// SchemaVersion is the highest applied migration.
-func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
-	var v sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&v)
-	return int(v.Int64), err
-}
-
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
+func (s *Store) applyMigration(ctx context.Context, c *sql.Conn, m migration) error {
+	if _, err := c.ExecContext(ctx, `BEGIN`); err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
-		return errors.Join(err, tx.Rollback())
+	err := func() error {
+		if report := migrationReports[s.d.name()+"/"+strconv.Itoa(m.version)]; report != nil {
+			if err := report(ctx, s, c); err != nil {
+				return err
+			}
+		}
+		if _, err := c.ExecContext(ctx, m.sql); err != nil {
+			return err
+		}
+		_, err := c.ExecContext(ctx, s.d.rebind(`INSERT INTO schema_migrations VALUES (?, ?, ?)`), m.version, m.name, time.Now().UTC())
+		return err
+	}()
+	if err != nil {
+		_, rerr := c.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+		return errors.Join(err, rerr)
 	}
-	return tx.Commit()
+	_, err = c.ExecContext(ctx, `COMMIT`)
+	return err
+}
+
+// SchemaVersion is the highest applied migration of the dialect.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v sql.NullInt64
+	err := s.queryRow(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&v)
+	return int(v.Int64), err
 }
 
 // SetMeta stores a key/value setting (e.g. "synthetic" = "true").
 func (s *Store) SetMeta(ctx context.Context, key, value string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	_, err := s.write(ctx, famMeta, func(w *wtx) error {
+		_, err := w.exec(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("set meta %s: %w", key, err)
 	}
@@ -169,7 +297,7 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 // Meta reads a setting; ok is false when it was never set.
 func (s *Store) Meta(ctx context.Context, key string) (string, bool, error) {
 	var v string
-	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	err := s.queryRow(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}

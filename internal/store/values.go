@@ -4,12 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/cifra-health/cifra/internal/datavalue"
 	"github.com/cifra-health/cifra/internal/period"
@@ -35,12 +32,21 @@ type ImportSummary struct {
 	Ignored  int64 `json:"ignored"`          // values equal to what is stored
 	Locked   int64 `json:"locked,omitempty"` // changes to locked values left out (SkipLocked)
 	DryRun   bool  `json:"dry_run"`
+	// Generation is the data generation the import committed (0 when it
+	// wrote nothing).
+	Generation int64 `json:"-"`
 }
+
+var stagingCols = []column{{"seq", tInt}, {"data_element", tText}, {"period", tText}, {"org_unit", tText}, {"value", tFloat}, {"comment", tText}}
 
 // ImportValues merges values into the store atomically: either every value
 // is written (with an audit row per change) or none is. The values must have
 // been validated (datavalue readers do that); duplicates within vals are an
-// error.
+// error. What is new, changed or unchanged is decided inside the write
+// transaction, after the imports before it have committed, and values are
+// upserted on their key (element, period, unit): concurrent imports of the
+// same keys leave one row per key with the value of the last to commit,
+// and each change once in the audit.
 func (s *Store) ImportValues(ctx context.Context, vals []datavalue.Value, opt ImportOptions) (ImportSummary, error) {
 	sum := ImportSummary{DryRun: opt.DryRun}
 	t0 := time.Now()
@@ -50,153 +56,143 @@ func (s *Store) ImportValues(ctx context.Context, vals []datavalue.Value, opt Im
 	if opt.Actor == "" {
 		opt.Actor = "unknown"
 	}
-	conn, err := s.db.Conn(ctx)
+	periods, err := valuePeriods(vals)
 	if err != nil {
 		return sum, fmt.Errorf("import %s: %w", opt.Source, err)
 	}
-	defer conn.Close()
-	// Values go to a staging table through the appender; one join against
-	// data_values then classifies every value (new, changed, unchanged) and
-	// the summary, audit and merge all read that one result.
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE staging (
-		data_element VARCHAR, period VARCHAR, org_unit VARCHAR, value DOUBLE, comment VARCHAR)`); err != nil {
-		return sum, fmt.Errorf("import %s: staging: %w", opt.Source, err)
-	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.staging`)         //nolint:errcheck // best effort
-	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.staging_periods`) //nolint:errcheck // best effort
-	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.merged`)          //nolint:errcheck // best effort
-	if err := appendStaging(ctx, conn, vals); err != nil {
-		return sum, fmt.Errorf("import %s: %w", opt.Source, err)
-	}
-	lap("staged")
-	var dups int64
-	var dupKey sql.NullString
-	if err := conn.QueryRowContext(ctx, `SELECT count(*), any_value(data_element || ' ' || period || ' ' || org_unit) FROM (
-		SELECT data_element, period, org_unit FROM staging GROUP BY ALL HAVING count(*) > 1)`).Scan(&dups, &dupKey); err != nil {
-		return sum, fmt.Errorf("import %s: %w", opt.Source, err)
-	}
-	if dups > 0 {
-		return sum, fmt.Errorf("import %s: %d duplicated values (e.g. %s)", opt.Source, dups, dupKey.String)
-	}
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE merged AS
-		SELECT s.*, d.value AS old_value, d.value IS NULL AS is_new,
-			(d.value IS NULL OR d.value <> s.value OR coalesce(d.comment,'') <> coalesce(s.comment,'')) AS changed
-		FROM staging s LEFT JOIN data_values d USING (data_element, period, org_unit)`); err != nil {
-		return sum, fmt.Errorf("import %s: compare: %w", opt.Source, err)
-	}
-	// A change to a value locked by an accepted approval or a closed period
-	// refuses the whole import, dry run included; values sent again
-	// unchanged are merely ignored, so a full file can be re-sent. The gate
-	// keeps a lock from being committed between this check and the commit
-	// below (see lockGate).
-	lockGate.RLock()
-	defer lockGate.RUnlock()
-	if opt.SkipLocked {
-		if sum.Locked, err = dropLocked(ctx, conn, opt.Source); err != nil {
-			return sum, err
+	gen, err := s.write(ctx, famValues, func(w *wtx) error {
+		// Values go to a staging table through the bulk loader; one join
+		// against data_values then classifies every value (new, changed,
+		// unchanged) and the summary, audit and merge all read that one
+		// result.
+		if err := w.temp(ctx, "staging", stagingCols); err != nil {
+			return err
 		}
-	} else if err := checkLocks(ctx, conn, opt.Source); err != nil {
-		return sum, err
-	}
-	lap("lock-checked")
-	if err := conn.QueryRowContext(ctx, `SELECT
-		count(*) FILTER (WHERE is_new),
-		count(*) FILTER (WHERE changed AND NOT is_new),
-		count(*) FILTER (WHERE NOT changed)
-		FROM merged`).Scan(&sum.Imported, &sum.Updated, &sum.Ignored); err != nil {
-		return sum, fmt.Errorf("import %s: summary: %w", opt.Source, err)
-	}
-	lap("summarised")
-	if opt.DryRun || sum.Imported+sum.Updated == 0 {
-		return sum, nil
-	}
-	now := time.Now().UTC()
-	tx, err := conn.BeginTx(ctx, nil)
+		if err := w.copyIn(ctx, "temp.staging", stagingCols, func(add func(...driver.Value) error) error {
+			for i, v := range vals {
+				var comment any
+				if v.Comment != "" {
+					comment = v.Comment
+				}
+				if err := add(int64(i+1), v.DataElement, v.Period, v.OrgUnit, v.Value, comment); err != nil {
+					return fmt.Errorf("value %d: %w", i+1, err)
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := stagePeriods(ctx, w, periods); err != nil {
+			return err
+		}
+		lap("staged")
+		var dups int64
+		var dupKey sql.NullString
+		if err := w.queryRow(ctx, `SELECT count(*), min(data_element || ' ' || period || ' ' || org_unit) FROM (
+			SELECT data_element, period, org_unit FROM staging GROUP BY data_element, period, org_unit HAVING count(*) > 1) d`).Scan(&dups, &dupKey); err != nil {
+			return err
+		}
+		if dups > 0 {
+			return fmt.Errorf("%d duplicated values (e.g. %s)", dups, dupKey.String)
+		}
+		if err := w.tempAs(ctx, "merged", `SELECT s.seq, s.data_element, s.period, s.org_unit, s.value, s.comment,
+				d.value AS old_value, d.value IS NULL AS is_new,
+				(d.value IS NULL OR d.value <> s.value OR coalesce(d.comment,'') <> coalesce(s.comment,'')) AS changed
+			FROM staging s LEFT JOIN data_values d USING (data_element, period, org_unit)`); err != nil {
+			return fmt.Errorf("compare: %w", err)
+		}
+		// A change to a value locked by an accepted approval or a closed
+		// period refuses the whole import, dry run included; values sent
+		// again unchanged are merely ignored, so a full file can be
+		// re-sent. Locks are written by the same family of writers, so
+		// none can appear between this check and the commit.
+		if opt.SkipLocked {
+			n, err := dropLocked(ctx, w)
+			if err != nil {
+				return err
+			}
+			sum.Locked = n
+		} else if err := checkLocks(ctx, w); err != nil {
+			return err
+		}
+		lap("lock-checked")
+		if err := w.queryRow(ctx, `SELECT
+			count(*) FILTER (WHERE is_new),
+			count(*) FILTER (WHERE changed AND NOT is_new),
+			count(*) FILTER (WHERE NOT changed)
+			FROM merged`).Scan(&sum.Imported, &sum.Updated, &sum.Ignored); err != nil {
+			return fmt.Errorf("summary: %w", err)
+		}
+		lap("summarised")
+		if opt.DryRun || sum.Imported+sum.Updated == 0 {
+			return errNoWrite
+		}
+		now := time.Now().UTC()
+		if _, err := w.exec(ctx, `INSERT INTO data_values (data_element, period, org_unit, value, comment, period_start, period_end, source, updated_at)
+			SELECT m.data_element, m.period, m.org_unit, m.value, m.comment, p.period_start, p.period_end, ?::VARCHAR, ?::TIMESTAMP
+			FROM merged m JOIN staging_periods p USING (period) WHERE m.changed
+			ON CONFLICT (data_element, period, org_unit) DO UPDATE SET value = excluded.value, comment = excluded.comment,
+				source = excluded.source, updated_at = excluded.updated_at`, opt.Source, now); err != nil {
+			return fmt.Errorf("merge: %w", err)
+		}
+		lap("merged")
+		if _, err := w.exec(ctx, `INSERT INTO imports (imported_at, actor, source, format, imported, updated, ignored) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			now, opt.Actor, opt.Source, opt.Format, sum.Imported, sum.Updated, sum.Ignored); err != nil {
+			return fmt.Errorf("log: %w", err)
+		}
+		gen, err := w.generation(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := w.exec(ctx, `INSERT INTO data_value_audit (changed_at, actor, source, data_element, period, org_unit, old_value, new_value, generation)
+			SELECT ?::TIMESTAMP, ?::VARCHAR, ?::VARCHAR, data_element, period, org_unit, old_value, value, ?::BIGINT FROM merged WHERE changed`,
+			now, opt.Actor, opt.Source, gen); err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+		lap("audited")
+		return nil
+	})
 	if err != nil {
 		return sum, fmt.Errorf("import %s: %w", opt.Source, err)
 	}
-	steps := []struct {
-		name string
-		sql  string
-		args []any
-	}{
-		{"audit", `INSERT INTO data_value_audit SELECT ?, ?, ?, data_element, period, org_unit, old_value, value
-			FROM merged WHERE changed`, []any{now, opt.Actor, opt.Source}},
-		{"insert", `INSERT INTO data_values SELECT m.data_element, m.period, m.org_unit, m.value, m.comment,
-			p.period_start, p.period_end, ?, ?
-			FROM merged m JOIN staging_periods p USING (period) WHERE m.is_new`, []any{opt.Source, now}},
-		{"log", `INSERT INTO imports (imported_at, actor, source, format, imported, updated, ignored) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			[]any{now, opt.Actor, opt.Source, opt.Format, sum.Imported, sum.Updated, sum.Ignored}},
-	}
-	if sum.Updated > 0 {
-		steps = append(steps, struct {
-			name string
-			sql  string
-			args []any
-		}{"update", `UPDATE data_values d SET value = m.value, comment = m.comment, source = ?, updated_at = ?
-			FROM merged m WHERE m.changed AND NOT m.is_new
-			AND d.data_element = m.data_element AND d.period = m.period AND d.org_unit = m.org_unit`, []any{opt.Source, now}})
-	}
-	for _, st := range steps {
-		if _, err := tx.ExecContext(ctx, st.sql, st.args...); err != nil {
-			return sum, errors.Join(fmt.Errorf("import %s: %s: %w", opt.Source, st.name, err), tx.Rollback())
-		}
-		lap(st.name)
-	}
-	if err := tx.Commit(); err != nil {
-		return sum, fmt.Errorf("import %s: commit: %w", opt.Source, err)
-	}
+	sum.Generation = gen
 	lap("committed")
 	return sum, nil
 }
 
-// appendStaging bulk-loads values through DuckDB's appender, which is an
-// order of magnitude faster than prepared inserts, and records each
-// distinct period's date range in staging_periods (a handful of rows, so
-// the dates are not converted once per value).
-func appendStaging(ctx context.Context, conn *sql.Conn, vals []datavalue.Value) error {
-	periods := map[string][2]time.Time{}
-	err := conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "staging")
+// valuePeriods parses each distinct period of vals once.
+func valuePeriods(vals []datavalue.Value) (map[string]period.Period, error) {
+	out := map[string]period.Period{}
+	for i, v := range vals {
+		if _, ok := out[v.Period]; ok {
+			continue
+		}
+		p, err := period.Parse(v.Period)
 		if err != nil {
-			return fmt.Errorf("appender: %w", err)
+			return nil, fmt.Errorf("value %d: %w", i+1, err)
 		}
-		for i, v := range vals {
-			if i%65536 == 0 && ctx.Err() != nil {
-				app.Close()
-				return ctx.Err()
-			}
-			if _, ok := periods[v.Period]; !ok {
-				p, err := period.Parse(v.Period)
-				if err != nil {
-					app.Close()
-					return fmt.Errorf("value %d: %w", i+1, err)
-				}
-				periods[v.Period] = [2]time.Time{p.Start(), p.End()}
-			}
-			var comment any
-			if v.Comment != "" {
-				comment = v.Comment
-			}
-			if err := app.AppendRow(v.DataElement, v.Period, v.OrgUnit, v.Value, comment); err != nil {
-				app.Close()
-				return fmt.Errorf("append value %d: %w", i+1, err)
-			}
-		}
-		return app.Close()
-	})
-	if err != nil {
+		out[v.Period] = p
+	}
+	return out, nil
+}
+
+var stagingPeriodCols = []column{{"period", tText}, {"period_start", tDate}, {"period_end", tDate}}
+
+// stagePeriods records each distinct period's date range in
+// staging_periods (a handful of rows, so the dates are not converted once
+// per value).
+func stagePeriods(ctx context.Context, w *wtx, periods map[string]period.Period) error {
+	if err := w.temp(ctx, "staging_periods", stagingPeriodCols); err != nil {
 		return err
 	}
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE staging_periods (period VARCHAR, period_start DATE, period_end DATE)`); err != nil {
-		return fmt.Errorf("staging periods: %w", err)
-	}
-	for id, se := range periods {
-		if _, err := conn.ExecContext(ctx, `INSERT INTO staging_periods VALUES (?, ?, ?)`, id, se[0], se[1]); err != nil {
-			return fmt.Errorf("staging period %s: %w", id, err)
+	return w.copyIn(ctx, "temp.staging_periods", stagingPeriodCols, func(add func(...driver.Value) error) error {
+		for id, p := range periods {
+			if err := add(id, p.Start(), p.End()); err != nil {
+				return err
+			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // ValueFilter selects data values. Empty fields select everything.
@@ -237,7 +233,7 @@ func (s *Store) EachValue(ctx context.Context, f ValueFilter, fn func(StoredValu
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("read values: %w", err)
 	}
@@ -256,7 +252,7 @@ func (s *Store) EachValue(ctx context.Context, f ValueFilter, fn func(StoredValu
 
 // Periods lists the distinct periods that have data, sorted by start.
 func (s *Store) Periods(ctx context.Context) ([]period.Period, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT period, period_start, period_end FROM data_values ORDER BY period_start, period_end`)
+	rows, err := s.query(ctx, `SELECT DISTINCT period, period_start, period_end FROM data_values ORDER BY period_start, period_end`)
 	if err != nil {
 		return nil, fmt.Errorf("list periods: %w", err)
 	}
@@ -280,7 +276,7 @@ func (s *Store) Periods(ctx context.Context) ([]period.Period, error) {
 // CountValues is the number of stored data values.
 func (s *Store) CountValues(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM data_values`).Scan(&n)
+	err := s.queryRow(ctx, `SELECT count(*) FROM data_values`).Scan(&n)
 	return n, err
 }
 
@@ -291,11 +287,12 @@ type AuditEntry struct {
 	DataElement, Period, OrgUnit string
 	Old                          *float64
 	New                          float64
+	Generation                   int64 // of the write that made the change; 0 before migration 008
 }
 
 // Audit lists the recorded changes for one org unit (all when empty), newest first.
 func (s *Store) Audit(ctx context.Context, orgUnit string, limit int) ([]AuditEntry, error) {
-	q := `SELECT changed_at, actor, source, data_element, period, org_unit, old_value, new_value FROM data_value_audit`
+	q := `SELECT changed_at, actor, source, data_element, period, org_unit, old_value, new_value, coalesce(generation, 0) FROM data_value_audit`
 	var args []any
 	if orgUnit != "" {
 		q += ` WHERE org_unit = ?`
@@ -303,7 +300,7 @@ func (s *Store) Audit(ctx context.Context, orgUnit string, limit int) ([]AuditEn
 	}
 	q += ` ORDER BY changed_at DESC, data_element, period LIMIT ?`
 	args = append(args, limit)
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read audit: %w", err)
 	}
@@ -312,7 +309,7 @@ func (s *Store) Audit(ctx context.Context, orgUnit string, limit int) ([]AuditEn
 	for rows.Next() {
 		var e AuditEntry
 		var old sql.NullFloat64
-		if err := rows.Scan(&e.At, &e.Actor, &e.Source, &e.DataElement, &e.Period, &e.OrgUnit, &old, &e.New); err != nil {
+		if err := rows.Scan(&e.At, &e.Actor, &e.Source, &e.DataElement, &e.Period, &e.OrgUnit, &old, &e.New, &e.Generation); err != nil {
 			return nil, err
 		}
 		if old.Valid {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cifra-health/cifra/internal/auth"
@@ -59,20 +58,11 @@ const CloseAction workflow.Action = "close"
 // accepted approval or a closed period.
 var ErrLocked = errors.New("values are locked")
 
-// lockGate keeps the lock check of an import and its write on one side,
-// and the creation of locks (accept, close) on the other: DuckDB's
-// snapshot isolation does not see a lock committed after an import's
-// transaction began, so without the gate an import could check, an accept
-// commit, and the import then write a value that is now locked. Imports
-// share the gate among themselves. It is process-wide rather than per
-// store because a DuckDB file has one writing process, and locking is
-// rare and quick.
-var lockGate sync.RWMutex
-
-// querier is *sql.DB, *sql.Tx or *sql.Conn.
+// querier reads with `?` placeholders: *Store (the pool) or *wtx (a
+// write transaction).
 type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	queryRow(ctx context.Context, q string, args ...any) *sql.Row
+	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 }
 
 const approvalCols = `data_set, org_unit, period, state, actor, changed_at, coalesce(reason, ''), submitted_at`
@@ -94,11 +84,11 @@ func scanApproval(sc interface{ Scan(...any) error }) (Approval, error) {
 // Approval reads the state of a data set for a unit and period (open when
 // it never left that state).
 func (s *Store) Approval(ctx context.Context, dataSet, orgUnit, periodID string) (Approval, error) {
-	return approvalIn(ctx, s.db, dataSet, orgUnit, periodID)
+	return approvalIn(ctx, s, dataSet, orgUnit, periodID)
 }
 
 func approvalIn(ctx context.Context, q querier, dataSet, orgUnit, periodID string) (Approval, error) {
-	a, err := scanApproval(q.QueryRowContext(ctx, `SELECT `+approvalCols+` FROM approvals
+	a, err := scanApproval(q.queryRow(ctx, `SELECT `+approvalCols+` FROM approvals
 		WHERE data_set = ? AND org_unit = ? AND period = ?`, dataSet, orgUnit, periodID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Approval{DataSet: dataSet, OrgUnit: orgUnit, Period: periodID, State: workflow.Open}, nil
@@ -112,7 +102,7 @@ func approvalIn(ctx context.Context, q querier, dataSet, orgUnit, periodID strin
 // Approvals reads the states of a data set for a period, by org unit. Units
 // without a row are open and absent from the map.
 func (s *Store) Approvals(ctx context.Context, dataSet, periodID string) (map[string]Approval, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+approvalCols+` FROM approvals WHERE data_set = ? AND period = ?`, dataSet, periodID)
+	rows, err := s.query(ctx, `SELECT `+approvalCols+` FROM approvals WHERE data_set = ? AND period = ?`, dataSet, periodID)
 	if err != nil {
 		return nil, fmt.Errorf("read approvals %s %s: %w", dataSet, periodID, err)
 	}
@@ -159,12 +149,8 @@ func (s *Store) Transition(ctx context.Context, ds *method.DataSet, orgUnit, per
 		actor = "unknown"
 	}
 	reason = strings.TrimSpace(reason)
-	if action == workflow.Accept {
-		lockGate.Lock()
-		defer lockGate.Unlock()
-	}
 	var out Approval
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	_, err = s.write(ctx, famValues, func(tx *wtx) error {
 		cur, err := approvalIn(ctx, tx, ds.ID, orgUnit, periodID)
 		if err != nil {
 			return err
@@ -177,7 +163,7 @@ func (s *Store) Transition(ctx context.Context, ds *method.DataSet, orgUnit, per
 		if err != nil {
 			return err
 		}
-		now := time.Now().UTC().Truncate(time.Microsecond) // as DuckDB keeps it
+		now := time.Now().UTC().Truncate(time.Microsecond) // as both databases keep it
 		out = cur
 		out.State, out.Actor, out.ChangedAt = to, actor, now
 		switch {
@@ -195,7 +181,7 @@ func (s *Store) Transition(ctx context.Context, ds *method.DataSet, orgUnit, per
 		if !out.SubmittedAt.IsZero() {
 			sub = out.SubmittedAt
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO approvals VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		if _, err := tx.exec(ctx, `INSERT INTO approvals (data_set, org_unit, period, state, actor, changed_at, reason, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (data_set, org_unit, period) DO UPDATE SET state = excluded.state, actor = excluded.actor,
 			changed_at = excluded.changed_at, reason = excluded.reason, submitted_at = excluded.submitted_at`,
 			ds.ID, orgUnit, periodID, string(to), actor, now, nullable(out.Reason), sub); err != nil {
@@ -210,7 +196,7 @@ func (s *Store) Transition(ctx context.Context, ds *method.DataSet, orgUnit, per
 				return err
 			}
 		case workflow.Unlock:
-			if _, err := tx.ExecContext(ctx, `DELETE FROM value_locks WHERE data_set = ? AND org_unit = ? AND period = ?`,
+			if _, err := tx.exec(ctx, `DELETE FROM value_locks WHERE data_set = ? AND org_unit = ? AND period = ?`,
 				ds.ID, orgUnit, periodID); err != nil {
 				return fmt.Errorf("remove locks: %w", err)
 			}
@@ -223,9 +209,9 @@ func (s *Store) Transition(ctx context.Context, ds *method.DataSet, orgUnit, per
 	return out, nil
 }
 
-func insertAudit(ctx context.Context, tx *sql.Tx, at time.Time, dataSet, orgUnit, periodID string, action workflow.Action,
+func insertAudit(ctx context.Context, tx *wtx, at time.Time, dataSet, orgUnit, periodID string, action workflow.Action,
 	from, to workflow.State, actor, reason string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO approval_audit (occurred_at, data_set, org_unit, period, action, from_state, to_state, actor, reason)
+	_, err := tx.exec(ctx, `INSERT INTO approval_audit (occurred_at, data_set, org_unit, period, action, from_state, to_state, actor, reason)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		at, dataSet, orgUnit, periodID, string(action), nullable(string(from)), nullable(string(to)), actor, nullable(reason))
 	if err != nil {
@@ -236,19 +222,19 @@ func insertAudit(ctx context.Context, tx *sql.Tx, at time.Time, dataSet, orgUnit
 
 // insertLocks writes one lock row per data element of ds, in one statement
 // (a data set has tens of elements).
-func insertLocks(ctx context.Context, tx *sql.Tx, ds *method.DataSet, orgUnit, periodID string) error {
+func insertLocks(ctx context.Context, tx *wtx, ds *method.DataSet, orgUnit, periodID string) error {
 	if len(ds.DataElements) == 0 {
 		return nil
 	}
 	// A data set accepted again after an unlock had its rows removed, so
 	// clearing first only guards against a database edited by hand.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM value_locks WHERE data_set = ? AND org_unit = ? AND period = ?`,
+	if _, err := tx.exec(ctx, `DELETE FROM value_locks WHERE data_set = ? AND org_unit = ? AND period = ?`,
 		ds.ID, orgUnit, periodID); err != nil {
 		return fmt.Errorf("write locks: %w", err)
 	}
 	var b strings.Builder
 	args := make([]any, 0, 4*len(ds.DataElements))
-	b.WriteString(`INSERT INTO value_locks VALUES `)
+	b.WriteString(`INSERT INTO value_locks (data_element, org_unit, period, data_set) VALUES `)
 	for i, de := range ds.DataElements {
 		if i > 0 {
 			b.WriteString(", ")
@@ -256,7 +242,7 @@ func insertLocks(ctx context.Context, tx *sql.Tx, ds *method.DataSet, orgUnit, p
 		b.WriteString("(?, ?, ?, ?)")
 		args = append(args, de, orgUnit, periodID, ds.ID)
 	}
-	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+	if _, err := tx.exec(ctx, b.String(), args...); err != nil {
 		return fmt.Errorf("write locks: %w", err)
 	}
 	return nil
@@ -289,7 +275,7 @@ func (s *Store) ApprovalHistory(ctx context.Context, f ApprovalFilter) ([]Approv
 		q += " LIMIT ?"
 		args = append(args, f.Limit)
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read approval history: %w", err)
 	}
@@ -327,18 +313,16 @@ func (s *Store) ClosePeriod(ctx context.Context, periodID, actor, reason string)
 	if actor == "" {
 		actor = "unknown"
 	}
-	lockGate.Lock()
-	defer lockGate.Unlock()
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	_, err = s.write(ctx, famValues, func(tx *wtx) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM closed_periods WHERE period = ?`, p.String()).Scan(&n); err != nil {
+		if err := tx.queryRow(ctx, `SELECT count(*) FROM closed_periods WHERE period = ?`, p.String()).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {
 			return errors.New("already closed")
 		}
-		now := time.Now().UTC().Truncate(time.Microsecond) // as DuckDB keeps it
-		if _, err := tx.ExecContext(ctx, `INSERT INTO closed_periods VALUES (?, ?, ?, ?, ?, ?)`,
+		now := time.Now().UTC().Truncate(time.Microsecond) // as both databases keep it
+		if _, err := tx.exec(ctx, `INSERT INTO closed_periods (period, period_start, period_end, closed_at, actor, reason) VALUES (?, ?, ?, ?, ?, ?)`,
 			p.String(), p.Start(), p.End(), now, actor, reason); err != nil {
 			return fmt.Errorf("record: %w", err)
 		}
@@ -358,8 +342,8 @@ func (s *Store) ClosePeriod(ctx context.Context, periodID, actor, reason string)
 		}
 		// A period inside one closed earlier keeps the rating published
 		// then: that is the version people have seen.
-		if _, err := tx.ExecContext(ctx, `INSERT INTO published_results
-			SELECT methodology, version, period, computed_at, ?, body FROM results WHERE period IN (`+placeholders(len(inside))+`)
+		if _, err := tx.exec(ctx, `INSERT INTO published_results (methodology, version, period, computed_at, published_at, body)
+			SELECT methodology, version, period, computed_at, ?::TIMESTAMP, body FROM results WHERE period IN (`+placeholders(len(inside))+`)
 			ON CONFLICT (methodology, period) DO NOTHING`, args...); err != nil {
 			return fmt.Errorf("publish results: %w", err)
 		}
@@ -375,7 +359,7 @@ func (s *Store) ClosePeriod(ctx context.Context, periodID, actor, reason string)
 // p (p itself included). Results hold only period ids, and there are few
 // distinct ones, so they are parsed here rather than in SQL.
 func resultPeriodsWithin(ctx context.Context, q querier, p period.Period) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT period FROM results`)
+	rows, err := q.query(ctx, `SELECT DISTINCT period FROM results`)
 	if err != nil {
 		return nil, fmt.Errorf("list result periods: %w", err)
 	}
@@ -395,7 +379,7 @@ func resultPeriodsWithin(ctx context.Context, q querier, p period.Period) ([]str
 
 // ClosedPeriods lists the closed periods by start.
 func (s *Store) ClosedPeriods(ctx context.Context) ([]ClosedPeriod, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT period, closed_at, actor, coalesce(reason, '') FROM closed_periods
+	rows, err := s.query(ctx, `SELECT period, closed_at, actor, coalesce(reason, '') FROM closed_periods
 		ORDER BY period_start, period_end DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("list closed periods: %w", err)
@@ -418,12 +402,12 @@ func (s *Store) PeriodClosed(ctx context.Context, periodID string) (bool, error)
 	if err != nil {
 		return false, fmt.Errorf("period closed: %w", err)
 	}
-	return periodClosedIn(ctx, s.db, p)
+	return periodClosedIn(ctx, s, p)
 }
 
 func periodClosedIn(ctx context.Context, q querier, p period.Period) (bool, error) {
 	var n int
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM closed_periods WHERE period_start < ? AND period_end > ?`,
+	if err := q.queryRow(ctx, `SELECT count(*) FROM closed_periods WHERE period_start < ? AND period_end > ?`,
 		p.End(), p.Start()).Scan(&n); err != nil {
 		return false, fmt.Errorf("period %s closed: %w", p, err)
 	}
@@ -434,7 +418,7 @@ func periodClosedIn(ctx context.Context, q querier, p period.Period) (bool, erro
 // stored) when the period was closed; ok is false otherwise.
 func (s *Store) PublishedResult(ctx context.Context, methodology, periodID string) ([]byte, bool, error) {
 	var body string
-	err := s.db.QueryRowContext(ctx, `SELECT body FROM published_results WHERE methodology = ? AND period = ?`,
+	err := s.queryRow(ctx, `SELECT body FROM published_results WHERE methodology = ? AND period = ?`,
 		methodology, periodID).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
@@ -454,24 +438,24 @@ const maxLockedShown = 5
 // runs as set operations on the staging tables: the common case (no locks,
 // no closed periods) costs two tiny queries, and otherwise one join whose
 // build side is the small lock table.
-func checkLocks(ctx context.Context, conn *sql.Conn, source string) error {
+func checkLocks(ctx context.Context, w *wtx) error {
 	var found bool
-	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM value_locks) OR EXISTS (
+	if err := w.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM value_locks) OR EXISTS (
 		SELECT 1 FROM staging_periods sp JOIN closed_periods c ON sp.period_start < c.period_end AND sp.period_end > c.period_start)`).Scan(&found); err != nil {
-		return fmt.Errorf("import %s: check locks: %w", source, err)
+		return fmt.Errorf("check locks: %w", err)
 	}
 	if !found {
 		return nil
 	}
-	rows, err := conn.QueryContext(ctx, `WITH closed AS (
+	rows, err := w.query(ctx, `WITH closed AS (
 			SELECT DISTINCT sp.period FROM staging_periods sp
 			JOIN closed_periods c ON sp.period_start < c.period_end AND sp.period_end > c.period_start),
 		bad AS (
-			SELECT s.rowid AS n, s.data_element, s.org_unit, s.period, 'принято' AS why
+			SELECT s.seq AS n, s.data_element, s.org_unit, s.period, 'принято' AS why
 			FROM merged s JOIN (SELECT DISTINCT data_element, org_unit, period FROM value_locks) l USING (data_element, org_unit, period)
 			WHERE s.changed
 			UNION ALL
-			SELECT s.rowid, s.data_element, s.org_unit, s.period, 'период закрыт'
+			SELECT s.seq, s.data_element, s.org_unit, s.period, 'период закрыт'
 			FROM merged s JOIN closed USING (period)
 			WHERE s.changed),
 		keyed AS (
@@ -479,7 +463,7 @@ func checkLocks(ctx context.Context, conn *sql.Conn, source string) error {
 			FROM bad GROUP BY data_element, org_unit, period)
 		SELECT data_element, org_unit, period, why, count(*) OVER () FROM keyed ORDER BY n LIMIT ?`, maxLockedShown)
 	if err != nil {
-		return fmt.Errorf("import %s: check locks: %w", source, err)
+		return fmt.Errorf("check locks: %w", err)
 	}
 	defer rows.Close()
 	var shown []string
@@ -487,12 +471,12 @@ func checkLocks(ctx context.Context, conn *sql.Conn, source string) error {
 	for rows.Next() {
 		var de, ou, pe, why string
 		if err := rows.Scan(&de, &ou, &pe, &why, &total); err != nil {
-			return fmt.Errorf("import %s: check locks: %w", source, err)
+			return fmt.Errorf("check locks: %w", err)
 		}
 		shown = append(shown, fmt.Sprintf("%s %s %s (%s)", de, ou, pe, why))
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("import %s: check locks: %w", source, err)
+		return fmt.Errorf("check locks: %w", err)
 	}
 	if total == 0 {
 		return nil
@@ -501,19 +485,19 @@ func checkLocks(ctx context.Context, conn *sql.Conn, source string) error {
 	if total > int64(len(shown)) {
 		more = fmt.Sprintf(" и ещё %d", total-int64(len(shown)))
 	}
-	return fmt.Errorf("import %s: %w: изменение запрещено, значений: %d — %s%s; ничего не записано",
-		source, ErrLocked, total, strings.Join(shown, "; "), more)
+	return fmt.Errorf("%w: изменение запрещено, значений: %d — %s%s; ничего не записано",
+		ErrLocked, total, strings.Join(shown, "; "), more)
 }
 
 // dropLocked removes from the merged import the changes to locked values
 // (see checkLocks) and returns how many there were.
-func dropLocked(ctx context.Context, conn *sql.Conn, source string) (int64, error) {
-	res, err := conn.ExecContext(ctx, `DELETE FROM merged m WHERE m.changed AND (
+func dropLocked(ctx context.Context, w *wtx) (int64, error) {
+	res, err := w.exec(ctx, `DELETE FROM merged m WHERE m.changed AND (
 		EXISTS (SELECT 1 FROM value_locks l WHERE l.data_element = m.data_element AND l.org_unit = m.org_unit AND l.period = m.period)
 		OR m.period IN (SELECT sp.period FROM staging_periods sp
 			JOIN closed_periods c ON sp.period_start < c.period_end AND sp.period_end > c.period_start))`)
 	if err != nil {
-		return 0, fmt.Errorf("import %s: leave locked values: %w", source, err)
+		return 0, fmt.Errorf("leave locked values: %w", err)
 	}
 	return res.RowsAffected()
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -45,9 +44,7 @@ func (s *Store) SeedApprovals(ctx context.Context, ds *method.DataSet, periodID,
 			return fmt.Errorf("seed approvals %s %s: state %q of %s cannot be seeded", ds.ID, periodID, r.State, r.OrgUnit)
 		}
 	}
-	lockGate.Lock() // acceptances lock values: keep imports out meanwhile
-	defer lockGate.Unlock()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	_, err := s.write(ctx, famValues, func(tx *wtx) error {
 		for start := 0; start < len(rows); start += seedChunk {
 			part := rows[start:min(start+seedChunk, len(rows))]
 			var st, au strings.Builder
@@ -69,10 +66,10 @@ func (s *Store) SeedApprovals(ctx context.Context, ds *method.DataSet, periodID,
 				sa = append(sa, ds.ID, r.OrgUnit, periodID, string(r.State), actor, r.At.UTC(), sub)
 				aa = append(aa, r.At.UTC(), ds.ID, r.OrgUnit, periodID, string(step.action), string(step.from), string(r.State), actor)
 			}
-			if _, err := tx.ExecContext(ctx, st.String(), sa...); err != nil {
+			if _, err := tx.exec(ctx, st.String(), sa...); err != nil {
 				return fmt.Errorf("seed approvals %s %s: %w", ds.ID, periodID, err)
 			}
-			if _, err := tx.ExecContext(ctx, au.String(), aa...); err != nil {
+			if _, err := tx.exec(ctx, au.String(), aa...); err != nil {
 				return fmt.Errorf("seed approval history %s %s: %w", ds.ID, periodID, err)
 			}
 		}
@@ -83,15 +80,16 @@ func (s *Store) SeedApprovals(ctx context.Context, ds *method.DataSet, periodID,
 		// accepted units.
 		elems := make([]string, len(ds.DataElements))
 		for i, de := range ds.DataElements {
-			elems[i] = "'" + strings.ReplaceAll(de, "'", "''") + "'"
+			elems[i] = "('" + strings.ReplaceAll(de, "'", "''") + "')"
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO value_locks (data_element, org_unit, period, data_set)
+		_, err := tx.exec(ctx, `INSERT INTO value_locks (data_element, org_unit, period, data_set)
 			SELECT e.de, a.org_unit, a.period, a.data_set
-			FROM approvals a CROSS JOIN (SELECT unnest([`+strings.Join(elems, ", ")+`]) AS de) e
+			FROM approvals a CROSS JOIN (VALUES `+strings.Join(elems, ", ")+`) AS e(de)
 			WHERE a.data_set = ? AND a.period = ? AND a.state = 'accepted'`, ds.ID, periodID)
 		if err != nil {
 			return fmt.Errorf("seed locks %s %s: %w", ds.ID, periodID, err)
 		}
 		return nil
 	})
+	return err
 }

@@ -128,7 +128,7 @@ func entryFuzzFixture(f *testing.F) (*authFixture, *account) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	fx := &authFixture{srv: New(c, nil), st: st, svc: auth.New(st.DB(), c.Hierarchy, nil)}
+	fx := &authFixture{srv: New(c, nil), st: st, svc: auth.New(st, c.Hierarchy, nil)}
 	fx.srv.UseAuth(fx.svc)
 	mo := &account{login: "u-fuzz", password: "пароль u-fuzz", role: auth.MOOperator, scope: "MO-TUL-1", in: "MO-TUL-1"}
 	if _, _, err := fx.svc.CreateUser(ctx, "test", mo.login, mo.role, mo.scope, mo.password); err != nil {

@@ -58,7 +58,7 @@ func newAuthFixture(t *testing.T) *authFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &authFixture{srv: New(c, nil), st: st, svc: auth.New(st.DB(), c.Hierarchy, nil)}
+	f := &authFixture{srv: New(c, nil), st: st, svc: auth.New(st, c.Hierarchy, nil)}
 	f.srv.UseAuth(f.svc)
 	plan := map[auth.Role][3]string{ // scope, unit in scope, unit out of scope
 		auth.FederalAdmin:     {"RU", "MO-TAM-1", ""},

@@ -24,7 +24,7 @@ func TestE2EWorkflow(t *testing.T) {
 	ctx, _ := startBrowser(t, 2*time.Minute)
 	ctx0 := context.Background()
 	c, st := catalogtest.DemoStore(t)
-	svc := auth.New(st.DB(), c.Hierarchy, nil)
+	svc := auth.New(st, c.Hierarchy, nil)
 	creds, err := auth.DemoAccounts(ctx0, svc)
 	if err != nil {
 		t.Fatal(err)
