@@ -35,7 +35,7 @@ indicator from its data to its points, and the strongest and weakest
 indicators. --json prints the whole tree with unrounded numbers.`,
 		Example: `  cifra explain --region RU-TUL
   cifra explain --region "Тульская область" --period 2020 --json`,
-		Args:    cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, st, err := openCatalog(cmd.Context(), g)
 			if err != nil {

@@ -29,9 +29,7 @@ func impute(vals [][]float64, include []bool, g *grouping, cfg ImputeConfig, ids
 	if !group {
 		g = nil
 	} else if g != nil {
-		for _, w := range g.warnings("impute " + string(method)) {
-			warnings = append(warnings, w)
-		}
+		warnings = append(warnings, g.warnings("impute "+string(method))...)
 	}
 	stat := stats.Median
 	if method == ImputeMean || method == ImputeGroupMean {

@@ -49,13 +49,6 @@ func eachAvailStore(t *testing.T, fn func(t *testing.T, s *Store)) {
 	})
 }
 
-// openTemp opens a fresh DuckDB store, for tests of DuckDB's own history
-// (migrations of existing files).
-func openTemp(t testing.TB) *Store {
-	t.Helper()
-	return openDialect(t, "duckdb")
-}
-
 // eachDSN runs fn on the address of a fresh database of every dialect, for
 // tests that close and open the store themselves.
 func eachDSN(t *testing.T, fn func(t *testing.T, dsn string)) {

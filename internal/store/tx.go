@@ -82,14 +82,6 @@ func (s *Store) write(ctx context.Context, fam family, fn func(w *wtx) error) (i
 	return s.writeTx(ctx, fam, true, nil, fn)
 }
 
-// writeNoGen is write for bookkeeping that changes no data a page or a
-// result shows (sessions, the security log): it does not advance the
-// generation.
-func (s *Store) writeNoGen(ctx context.Context, fam family, fn func(w *wtx) error) error {
-	_, err := s.writeTx(ctx, fam, false, nil, fn)
-	return err
-}
-
 // writeTx is write; before, when set, runs on the connection before the
 // transaction begins (and before the writers ahead have committed), for
 // what must not run inside one.
