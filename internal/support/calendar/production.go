@@ -277,37 +277,29 @@ var exceptionLayout = csvfile.Layout{
 // 3166-2:RU; empty or RU for federal rows). name is what errors call the
 // file. Nothing is returned unless every row is good.
 func ParseExceptions(r io.Reader, name string) ([]Exception, error) {
-	rd, err := csvfile.Open(r, name, exceptionLayout)
-	if err != nil {
-		return nil, err
-	}
-	var out []Exception
-	for {
-		row, err := rd.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
+	out, err := csvfile.ReadAll(r, name, exceptionLayout, func(row csvfile.Row) (Exception, error) {
 		var e Exception
+		var err error
 		if e.Region, err = ParseRegion(row.Get("region")); err != nil {
-			return nil, row.Fail("region", "%v", err)
+			return e, row.Fail("region", "%v", err)
 		}
 		if e.Date, err = ParseDate(row.Get("date")); err != nil {
-			return nil, row.Fail("date", "%v", err)
+			return e, row.Fail("date", "%v", err)
 		}
 		if e.Date.Year < MinYear || e.Date.Year > MaxYear {
-			return nil, row.Fail("date", "год %d вне %d–%d", e.Date.Year, MinYear, MaxYear)
+			return e, row.Fail("date", "год %d вне %d–%d", e.Date.Year, MinYear, MaxYear)
 		}
 		if e.Kind, err = ParseKind(row.Get("kind")); err != nil {
-			return nil, row.Fail("kind", "%v", err)
+			return e, row.Fail("kind", "%v", err)
 		}
 		if e.Kind == Working && !weekend(e.Date.Weekday()) {
-			return nil, row.Fail("kind", "%s — будний день; рабочим можно сделать только субботу или воскресенье", e.Date.Russian())
+			return e, row.Fail("kind", "%s — будний день; рабочим можно сделать только субботу или воскресенье", e.Date.Russian())
 		}
 		e.Note = row.Get("note")
-		out = append(out, e)
+		return e, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	// Duplicates are checked here too, so that the error names the file.
 	if _, err := NewProduction(out, nil); err != nil {
@@ -325,33 +317,25 @@ var yearLayout = csvfile.Layout{
 // ParseYears reads a year-status file: year, status (decree,
 // provisional), optional source and region.
 func ParseYears(r io.Reader, name string) ([]Year, error) {
-	rd, err := csvfile.Open(r, name, yearLayout)
-	if err != nil {
-		return nil, err
-	}
-	var out []Year
-	for {
-		row, err := rd.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
+	out, err := csvfile.ReadAll(r, name, yearLayout, func(row csvfile.Row) (Year, error) {
 		var y Year
+		var err error
 		if y.Region, err = ParseRegion(row.Get("region")); err != nil {
-			return nil, row.Fail("region", "%v", err)
+			return y, row.Fail("region", "%v", err)
 		}
 		n, err := strconv.Atoi(row.Get("year"))
 		if err != nil || n < MinYear || n > MaxYear {
-			return nil, row.Fail("year", "«%s» — не год %d–%d", row.Get("year"), MinYear, MaxYear)
+			return y, row.Fail("year", "«%s» — не год %d–%d", row.Get("year"), MinYear, MaxYear)
 		}
 		y.Year = n
 		if y.Status, err = ParseStatus(row.Get("status")); err != nil {
-			return nil, row.Fail("status", "%v", err)
+			return y, row.Fail("status", "%v", err)
 		}
 		y.Source = row.Get("source")
-		out = append(out, y)
+		return y, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if _, err := NewProduction(nil, out); err != nil {
 		return nil, &csvfile.Error{File: name, Msg: err.Error()}

@@ -214,3 +214,28 @@ func (w Row) Fail(col, format string, a ...any) error {
 	}
 	return &Error{File: w.r.name, Line: line, Field: col, Msg: fmt.Sprintf(format, a...)}
 }
+
+// ReadAll reads every row of a file of layout l through parse, which
+// returns a row's value or its error (Row.Fail). Nothing is returned
+// unless every row is good.
+func ReadAll[T any](r io.Reader, name string, l Layout, parse func(Row) (T, error)) ([]T, error) {
+	rd, err := Open(r, name, l)
+	if err != nil {
+		return nil, err
+	}
+	var out []T
+	for {
+		row, err := rd.Next()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		v, err := parse(row)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+}
