@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"text/tabwriter"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cifra-health/cifra/internal/index"
+	"github.com/cifra-health/cifra/internal/method"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/rating"
 	"github.com/cifra-health/cifra/internal/report"
@@ -19,24 +21,27 @@ func regionCode(h *orgunit.Hierarchy, s string) (string, error) {
 	if u, ok := h.Lookup(s); ok {
 		return u.Code, nil
 	}
-	return "", fmt.Errorf("--region %q: такой организационной единицы нет", s)
+	return "", fmt.Errorf("--region %q: no such organisation unit", s)
 }
 
 func newExplainCmd(g *globals) *cobra.Command {
 	var rf resultFlags
-	var region, node string
-	var asJSON bool
+	var region, node, dataFile, unitsFile string
 	cmd := &cobra.Command{
 		Use:   "explain",
 		Short: "Explain a unit's score: raw values, formula, normalised value, weight and contribution",
-		Long: `Explains, in Russian, why a region has its score and place: each criterion
-against the median of the rated regions, its weight and contribution, each
-indicator from its data to its points, and the strongest and weakest
-indicators. --json prints the whole tree with unrounded numbers.`,
-		Example: `  cifra explain --region RU-TUL
-  cifra explain --region "Тульская область" --period 2020 --json`,
+		Long: `Explains a stored result, or with --data (and then --method FILE.yaml,
+optionally --units) a methodology run on a file as 'cifra compute' runs it.`,
+		Example: `  cifra explain --region RU-TUL --period 2020
+  cifra explain --method my-method.yaml --data values.csv --units units.csv --region AUT`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if dataFile != "" {
+				return explainFile(cmd.Context(), g, rf, dataFile, unitsFile, region, node)
+			}
+			if unitsFile != "" {
+				return fmt.Errorf("--units goes with --data")
+			}
 			c, st, err := openCatalog(cmd.Context(), g)
 			if err != nil {
 				return err
@@ -54,20 +59,43 @@ indicators. --json prints the whole tree with unrounded numbers.`,
 			if err != nil {
 				return err
 			}
-			if !asJSON {
-				return writeExplanation(g.stdout, r, ex)
-			}
 			enc := json.NewEncoder(g.stdout)
 			enc.SetIndent("", "  ")
 			return enc.Encode(ex)
 		},
 	}
 	rf.register(cmd)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the whole explanation tree as JSON, numbers unrounded")
-	cmd.Flags().StringVar(&region, "region", "", "unit: ISO code, ОКАТО or name")
+	cmd.Flags().StringVar(&region, "region", "", "unit: ISO code, ОКАТО or name (with --data: its code in the file)")
 	cmd.Flags().StringVar(&node, "node", "", "tree node (default: the index)")
+	cmd.Flags().StringVar(&dataFile, "data", "", "explain a run on this long CSV file (--method is then a YAML file)")
+	cmd.Flags().StringVar(&unitsFile, "units", "", "with --data: CSV file of units, code,name,attribute…")
 	_ = cmd.MarkFlagRequired("region")
 	return cmd
+}
+
+// explainFile is explain on a methodology run on file data.
+func explainFile(ctx context.Context, g *globals, rf resultFlags, dataFile, unitsFile, region, node string) error {
+	m, err := method.Load(rf.method)
+	if err != nil {
+		return err
+	}
+	r, h, err := computeFile(ctx, m, dataFile, unitsFile, rf.period)
+	if err != nil {
+		return err
+	}
+	code := region
+	if h != nil {
+		if code, err = regionCode(h, region); err != nil {
+			return err
+		}
+	}
+	ex, err := r.Explain(code, node, 0)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(g.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(ex)
 }
 
 func newUncertaintyCmd(g *globals) *cobra.Command {

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cifra-health/cifra/internal/catalog"
+	"github.com/cifra-health/cifra/internal/index"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/rating"
 	"github.com/cifra-health/cifra/internal/report"
@@ -84,20 +86,33 @@ func newRatingCmd(g *globals) *cobra.Command {
 
 // writeResult renders a league table in a format to a file or stdout.
 func writeResult(stdout io.Writer, out, format string, r *rating.Result, h *orgunit.Hierarchy) error {
+	return writeLeague(stdout, out, format, r, h, nil)
+}
+
+// writeLeague is writeResult with rank intervals of an uncertainty analysis
+// (ur may be nil).
+func writeLeague(stdout io.Writer, out, format string, r *rating.Result, h *orgunit.Hierarchy, ur *index.UncertaintyResult) error {
+	rows := report.League(r, h)
+	if ur != nil {
+		report.AttachUncertainty(rows, r, ur)
+	}
 	var buf bytes.Buffer
 	var err error
 	switch format {
 	case "table":
 		err = report.WriteTable(&buf, r, h)
+		if err == nil && ur != nil {
+			err = writeIntervals(&buf, r, rows, ur)
+		}
 	case "json":
-		err = report.WriteJSON(&buf, r, h)
+		err = report.WriteLeagueJSON(&buf, rows)
 	case "csv":
-		err = report.WriteCSV(&buf, r, h)
+		err = report.WriteLeagueCSV(&buf, r, rows)
 	case "xlsx":
 		if out == "" {
 			return errors.New("--format xlsx needs --out FILE")
 		}
-		err = report.WriteXLSX(&buf, r, h)
+		err = report.WriteLeagueXLSX(&buf, r, rows)
 	default:
 		return fmt.Errorf("--format %q: want table, json, csv or xlsx", format)
 	}
@@ -112,4 +127,17 @@ func writeResult(stdout io.Writer, out, format string, r *rating.Result, h *orgu
 		return fmt.Errorf("write %s: %w", out, err)
 	}
 	return nil
+}
+
+// writeIntervals prints the index's rank intervals after the league table.
+func writeIntervals(w io.Writer, r *rating.Result, rows []report.LeagueRow, ur *index.UncertaintyResult) error {
+	fmt.Fprintf(w, "\nНеопределённость места (%d розыгрышей):\n", ur.Draws)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "Единица\tМесто\tМедиана\tИнтервал 5–95 %%\t\n")
+	for _, lr := range rows {
+		if u := lr.Nodes[r.Root].Uncertainty; u != nil && u.Nominal > 0 {
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d–%d\t\n", lr.Name, u.Nominal, u.Median, u.P05, u.P95)
+		}
+	}
+	return tw.Flush()
 }

@@ -171,3 +171,12 @@ func (r *Result) WhatIf(code string, opts index.WhatIfOptions) ([]index.Lever, e
 	}
 	return index.WhatIf(r.input, code, opts)
 }
+
+// UncertaintyNodes runs the Monte Carlo analysis on this result's input for
+// the ranks of the given nodes (every node when ids is empty).
+func (r *Result) UncertaintyNodes(ctx context.Context, opts index.UncertaintyOptions, ids []string) (*index.UncertaintyResult, error) {
+	if r.input == nil {
+		return nil, errNotRun
+	}
+	return index.UncertaintyNodes(ctx, r.input, opts, ids)
+}

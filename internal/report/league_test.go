@@ -5,7 +5,10 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -180,5 +183,56 @@ func TestLeagueCSVAndXLSXHaveEveryNode(t *testing.T) {
 	}
 	if len(xrows) != 5 {
 		t.Errorf("XLSX has %d rows, want header and 4", len(xrows))
+	}
+}
+
+func TestWriteStages(t *testing.T) {
+	r := smallResult(t)
+	dir := t.TempDir()
+	if err := WriteStages(dir, r); err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) [][]string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return recs
+	}
+	for _, name := range StageFiles() {
+		if recs := read(name); len(recs) < 2 {
+			t.Errorf("%s: %d records", name, len(recs))
+		}
+	}
+	res := r.Index()
+	// Every stage file round-trips the Go values exactly.
+	for name, stage := range map[string]func(ir index.IndicatorResult) []float64{
+		"raw.csv":        func(ir index.IndicatorResult) []float64 { return ir.Raw },
+		"normalised.csv": func(ir index.IndicatorResult) []float64 { return ir.Normalised },
+	} {
+		recs := read(name)
+		for u := range res.Units {
+			for i, ir := range res.Indicators {
+				got, err := strconv.ParseFloat(recs[u+1][i+2], 64)
+				if err != nil || got != stage(ir)[u] {
+					t.Errorf("%s: unit %d %s = %q, want %v", name, u, ir.ID, recs[u+1][i+2], stage(ir)[u])
+				}
+			}
+		}
+	}
+	agg := read("aggregated.csv")
+	if want := append([]string{"code", "name", "screened"}, res.NodeOrder...); !slices.Equal(agg[0], want) {
+		t.Errorf("aggregated header %q, want %q", agg[0], want)
+	}
+	if got, _ := strconv.ParseFloat(agg[1][len(agg[1])-1], 64); got != res.Score[0] {
+		t.Errorf("aggregated index of unit 0 = %v, want %v", got, res.Score[0])
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != len(StageFiles()) {
+		t.Errorf("%d files in the stages directory, want %d", len(entries), len(StageFiles()))
 	}
 }
