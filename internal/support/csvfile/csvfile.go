@@ -214,3 +214,15 @@ func (w Row) Fail(col, format string, a ...any) error {
 	}
 	return &Error{File: w.r.name, Line: line, Field: col, Msg: fmt.Sprintf(format, a...)}
 }
+
+// Errors are all the located problems of one file or import, for
+// importers that report every bad line rather than the first.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = e.Error()
+	}
+	return strings.Join(s, "\n")
+}

@@ -24,15 +24,7 @@ const MaxErrors = 50
 
 // Errors are all located problems of an import; nothing is imported
 // while there is one.
-type Errors []*csvfile.Error
-
-func (es Errors) Error() string {
-	s := make([]string, len(es))
-	for i, e := range es {
-		s[i] = e.Error()
-	}
-	return strings.Join(s, "\n")
-}
+type Errors = csvfile.Errors
 
 // Options say where the history belongs.
 type Options struct {
