@@ -159,6 +159,18 @@ func changed(t *ticket.Ticket, a Alert) bool {
 	return imp < t.Impact || urg < t.Urgency
 }
 
+// AfterOpen are the commands that follow Desk.Open for an Open step: an
+// outage seen by monitoring is a mass incident, so that the МО's own
+// tickets about it link to it and are resolved with it
+// (Desk.ResolveMass after the Resolve step). A feed alert concerns one
+// МО and stays an ordinary incident.
+func (s Step) AfterOpen() []ticket.Command {
+	if s.Kind != Open || s.Alert.Source == Feed {
+		return nil
+	}
+	return []ticket.Command{{Action: ticket.ActMass}}
+}
+
 // Commands are the ticket commands of an Update or Resolve step.
 func (s Step) Commands() []ticket.Command {
 	switch s.Kind {

@@ -220,6 +220,23 @@ func TestPlan(t *testing.T) {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}
+	// A monitoring outage opens a mass incident; a feed alert does not.
+	for _, tc := range []struct {
+		src  Source
+		mass bool
+	}{{Alertmanager, true}, {Zabbix, true}, {Probe, true}, {Feed, false}} {
+		a := Alert{Source: tc.src, Key: "k", OrgUnit: "MO-1", Region: "RU-TUL", Title: "x", Firing: true}
+		s := Plan([]Alert{a}, func(string) (*ticket.Ticket, bool) { return nil, false })[0]
+		tk := openTicket(a)
+		for _, c := range s.AfterOpen() {
+			if _, err := d.Do(tk, c, ticket.Actor{Role: ticket.System}, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if tk.Mass != tc.mass {
+			t.Errorf("%s: mass %v", tc.src, tk.Mass)
+		}
+	}
 	// The commands of Update and Resolve apply to the ticket.
 	tk := existing["alertmanager:a"]
 	for _, s := range Plan([]Alert{firing("a", Critical)}, lookup) {

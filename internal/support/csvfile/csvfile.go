@@ -239,3 +239,15 @@ func ReadAll[T any](r io.Reader, name string, l Layout, parse func(Row) (T, erro
 		out = append(out, v)
 	}
 }
+
+// Errors are all the located problems of one file or import, for
+// importers that report every bad line rather than the first.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = e.Error()
+	}
+	return strings.Join(s, "\n")
+}

@@ -36,8 +36,8 @@ type Fact struct {
 	// VendorMet is the contract clock's result when the ticket went to a
 	// vendor and came back; nil otherwise.
 	VendorMet *bool
-	// FirstContact: resolved by the first line without the second line,
-	// the vendor or a reopening.
+	// FirstContact: the resolution was the desk's first answer, by the
+	// first line, not reopened.
 	FirstContact bool
 	Reopened     bool
 }
@@ -51,15 +51,22 @@ func FactOf(t *ticket.Ticket, centre sla.Result, vendor *sla.Result) Fact {
 		f.Resolved = t.Resolved
 	}
 	second := false
+	var firstResolve time.Time
 	for _, e := range t.Events {
 		switch {
 		case e.Action == ticket.ActReopen:
 			f.Reopened = true
 		case e.Action == ticket.ActEscalate, e.Action == ticket.ActAssign && e.Line == ticket.SecondLine:
 			second = true
+		case e.Action == ticket.ActResolve && firstResolve.IsZero():
+			firstResolve = e.At
 		}
 	}
-	f.FirstContact = !f.Resolved.IsZero() && !second && !f.Reopened && t.Code != ticket.Withdrawn && t.Parent == 0
+	// First contact: the resolution was the desk's first answer to the МО
+	// (on the telephone, or straight from the queue), never reopened, never
+	// beyond the first line.
+	f.FirstContact = !f.Resolved.IsZero() && !second && !f.Reopened && t.Parent == 0 &&
+		!firstResolve.IsZero() && firstResolve.Equal(t.Responded)
 	if vendor != nil && !vendor.Resolution.Done.IsZero() {
 		met := vendor.Resolution.State == sla.Met
 		f.VendorMet = &met

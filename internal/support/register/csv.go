@@ -19,18 +19,7 @@ const MaxErrors = 50
 
 // Errors are all the located problems of one import; nothing is stored
 // while there is one.
-type Errors []*csvfile.Error
-
-func (es Errors) Error() string {
-	var b strings.Builder
-	for i, e := range es {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
+type Errors = csvfile.Errors
 
 // collector gathers row errors up to MaxErrors.
 type collector struct{ errs Errors }
