@@ -45,6 +45,7 @@ type CaseResult struct {
 	Checklist  string    `json:"checklist"`          // Checklist.Key
 	Response   string    `json:"response,omitempty"` // QuestionnaireResponse id, if it came as FHIR
 	Applicable int       `json:"applicable"`         // criteria enabled for this case
+	Applied    []string  `json:"applied"`            // their linkIds, for each criterion's share
 	Failed     []Finding `json:"failed,omitempty"`
 	Meets      bool      `json:"meets"` // every applicable criterion is met
 	Reviewer   string    `json:"reviewer"`
@@ -95,6 +96,7 @@ func (c *Checklist) Evaluate(cs Case, r *fhirq.FlatResponse) (CaseResult, error)
 			return CaseResult{}, fmt.Errorf("карта %s: нет ответа на критерий %s %s", cs.Record, cr.Prefix, cr.Text)
 		}
 		res.Applicable++
+		res.Applied = append(res.Applied, cr.LinkID)
 		if !v {
 			res.Failed = append(res.Failed, Finding{Criterion: cr.LinkID, Text: cr.Text, Defect: cr.Defect})
 		}
