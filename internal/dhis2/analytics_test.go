@@ -56,7 +56,7 @@ func TestContractIndicatorValue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex, err := f.results["2020Q4"].Explain("RU-TUL", "epgu_users_rate", 0)
+	ex, err := f.Results["2020Q4"].Explain("RU-TUL", "epgu_users_rate", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestContractIndicatorValue(t *testing.T) {
 // normalised scores, indicator ids the denominated value.
 func TestItemKinds(t *testing.T) {
 	f := testFixture(t)
-	r := f.results["2020"]
+	r := f.Results["2020"]
 	ui := r.UnitIndex("RU-TUL")
 	resp := build(t, "dimension=dx:epgu_health_users;epgu_users_rate;epgu;"+r.Root+"&dimension=ou:RU-TUL&filter=pe:2020&skipRounding=true")
 	got := map[string]float64{}
@@ -233,19 +233,19 @@ func TestBuildRefuses(t *testing.T) {
 func TestBuildDefaults(t *testing.T) {
 	f := testFixture(t)
 	resp := build(t, "")
-	if !resp.Synthetic || resp.Methodology != f.m.ID {
+	if !resp.Synthetic || resp.Methodology != f.Methodology.ID {
 		t.Errorf("synthetic %v methodology %q", resp.Synthetic, resp.Methodology)
 	}
 	if got := resp.MetaData.Dimensions["pe"]; len(got) != 1 || got[0] != "2020Q4" {
 		t.Errorf("default pe %v, want the latest, 2020Q4", got)
 	}
-	if n := len(resp.MetaData.Dimensions["dx"]); n != len(f.m.Indicators) {
-		t.Errorf("default dx has %d items, want the %d indicators", n, len(f.m.Indicators))
+	if n := len(resp.MetaData.Dimensions["dx"]); n != len(f.Methodology.Indicators) {
+		t.Errorf("default dx has %d items, want the %d indicators", n, len(f.Methodology.Indicators))
 	}
 	if n := len(resp.MetaData.Dimensions["ou"]); n != 85 {
 		t.Errorf("default ou has %d units, want 85 regions", n)
 	}
-	if resp.Height < len(f.m.Indicators)*85/2 {
+	if resp.Height < len(f.Methodology.Indicators)*85/2 {
 		t.Errorf("only %d rows", resp.Height)
 	}
 }
