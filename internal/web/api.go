@@ -1,18 +1,14 @@
-// Package web serves Cifra over HTTP: the JSON API under /api/v1/ and the
-// Russian-language pages.
 package web
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/cifra-health/cifra/internal/catalog"
 	"github.com/cifra-health/cifra/internal/index"
@@ -20,43 +16,8 @@ import (
 	"github.com/cifra-health/cifra/internal/rating"
 	"github.com/cifra-health/cifra/internal/report"
 	"github.com/cifra-health/cifra/internal/stats"
+	"github.com/cifra-health/cifra/internal/web/response"
 )
-
-// DefaultMethodology is used when a request names none.
-const DefaultMethodology = "health-digital-maturity"
-
-// Server holds what the handlers share.
-type Server struct {
-	cat   *catalog.Catalog
-	log   *slog.Logger
-	mux   *http.ServeMux
-	table []Route // what routes() registered (routes.go)
-
-	mu          sync.Mutex
-	uncertainty map[string][]index.UnitUncertainty
-}
-
-// New builds the HTTP handler over a catalog.
-func New(cat *catalog.Catalog, log *slog.Logger) *Server {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	s := &Server{cat: cat, log: log, mux: http.NewServeMux(), uncertainty: map[string][]index.UnitUncertainty{}}
-	s.routes()
-	return s
-}
-
-// ServeHTTP implements http.Handler, recovering from handler panics with a
-// problem response rather than a dropped connection.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	defer func() {
-		if v := recover(); v != nil {
-			s.log.Error("handler panic", "path", r.URL.Path, "panic", v)
-			problem(w, r, http.StatusInternalServerError, "internal error")
-		}
-	}()
-	s.mux.ServeHTTP(w, r)
-}
 
 // result loads the rating named by ?methodology= and ?period= (latest when
 // absent), writing a problem and returning nil on failure.
@@ -71,7 +32,7 @@ func (s *Server) resultWith(w http.ResponseWriter, r *http.Request, periods func
 		id = DefaultMethodology
 	}
 	if _, ok := s.cat.Methodology(id); !ok {
-		problem(w, r, http.StatusNotFound, fmt.Sprintf("unknown methodology %q", id))
+		response.Error(w, r, http.StatusNotFound, fmt.Sprintf("unknown methodology %q", id))
 		return nil
 	}
 	p := r.URL.Query().Get("period")
@@ -82,14 +43,14 @@ func (s *Server) resultWith(w http.ResponseWriter, r *http.Request, periods func
 			return nil
 		}
 		if len(ps) == 0 {
-			problem(w, r, http.StatusNotFound, fmt.Sprintf("no computed results for %s", id))
+			response.Error(w, r, http.StatusNotFound, fmt.Sprintf("no computed results for %s", id))
 			return nil
 		}
 		p = ps[len(ps)-1]
 	}
 	res, err := s.cat.Result(r.Context(), id, p)
 	if errors.Is(err, catalog.ErrNoResult) {
-		problem(w, r, http.StatusNotFound, err.Error())
+		response.Error(w, r, http.StatusNotFound, err.Error())
 		return nil
 	}
 	if err != nil {
@@ -104,7 +65,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	s.log.Error("request failed", "path", r.URL.Path, "err", err)
-	problem(w, r, http.StatusInternalServerError, "internal error")
+	response.Error(w, r, http.StatusInternalServerError, "internal error")
 }
 
 // UnitJSON is an organisation unit in API responses.
@@ -140,14 +101,14 @@ func (s *Server) orgUnits(w http.ResponseWriter, r *http.Request) {
 	case q.Get("parent") != "":
 		p, ok := h.Lookup(q.Get("parent"))
 		if !ok {
-			problem(w, r, http.StatusNotFound, fmt.Sprintf("unknown organisation unit %q", q.Get("parent")))
+			response.Error(w, r, http.StatusNotFound, fmt.Sprintf("unknown organisation unit %q", q.Get("parent")))
 			return
 		}
 		units = h.Children(p.Code)
 	case q.Get("level") != "":
 		l, err := orgunit.ParseLevel(q.Get("level"))
 		if err != nil {
-			problem(w, r, http.StatusBadRequest, err.Error())
+			response.Error(w, r, http.StatusBadRequest, err.Error())
 			return
 		}
 		units = h.AtLevel(l)
@@ -158,14 +119,14 @@ func (s *Server) orgUnits(w http.ResponseWriter, r *http.Request) {
 	for i, u := range units {
 		out[i] = unitJSON(u)
 	}
-	writeJSON(w, out)
+	response.JSON(w, out)
 }
 
 func (s *Server) orgUnit(w http.ResponseWriter, r *http.Request) {
 	h := s.cat.Hierarchy()
 	u, ok := h.Lookup(r.PathValue("code"))
 	if !ok {
-		problem(w, r, http.StatusNotFound, fmt.Sprintf("unknown organisation unit %q", r.PathValue("code")))
+		response.Error(w, r, http.StatusNotFound, fmt.Sprintf("unknown organisation unit %q", r.PathValue("code")))
 		return
 	}
 	type withKids struct {
@@ -177,7 +138,7 @@ func (s *Server) orgUnit(w http.ResponseWriter, r *http.Request) {
 	for _, a := range h.Ancestors(u.Code) {
 		out.Ancestors = append(out.Ancestors, unitJSON(a))
 	}
-	writeJSON(w, out)
+	response.JSON(w, out)
 }
 
 // MethodologyJSON summarises a methodology.
@@ -210,13 +171,13 @@ func (s *Server) methodologies(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, MethodologyJSON{ID: m.ID, Version: m.Version, Name: m.Name, Description: m.Description, PeriodTypes: ts, UnitLevel: m.UnitLevel, Indicators: len(m.Indicators)})
 	}
-	writeJSON(w, out)
+	response.JSON(w, out)
 }
 
 func (s *Server) methodology(w http.ResponseWriter, r *http.Request) {
 	m, ok := s.cat.Methodology(r.PathValue("id"))
 	if !ok {
-		problem(w, r, http.StatusNotFound, fmt.Sprintf("unknown methodology %q", r.PathValue("id")))
+		response.Error(w, r, http.StatusNotFound, fmt.Sprintf("unknown methodology %q", r.PathValue("id")))
 		return
 	}
 	var ts []string
@@ -244,13 +205,13 @@ func (s *Server) methodology(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, out)
+	response.JSON(w, out)
 }
 
 func (s *Server) indicators(w http.ResponseWriter, r *http.Request) {
 	m, ok := s.cat.Methodology(r.PathValue("id"))
 	if !ok {
-		problem(w, r, http.StatusNotFound, fmt.Sprintf("unknown methodology %q", r.PathValue("id")))
+		response.Error(w, r, http.StatusNotFound, fmt.Sprintf("unknown methodology %q", r.PathValue("id")))
 		return
 	}
 	type indJSON struct {
@@ -270,7 +231,7 @@ func (s *Server) indicators(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, indJSON{IndicatorRef: ref, Source: ind.Source})
 	}
-	writeJSON(w, out)
+	response.JSON(w, out)
 }
 
 func (s *Server) periods(w http.ResponseWriter, r *http.Request) {
@@ -286,7 +247,7 @@ func (s *Server) periods(w http.ResponseWriter, r *http.Request) {
 	if ps == nil {
 		ps = []string{}
 	}
-	writeJSON(w, ps)
+	response.JSON(w, ps)
 }
 
 // RatingJSON is the league table response.
@@ -333,7 +294,7 @@ func (s *Server) rating(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Rows = kept
 	}
-	writeJSON(w, out)
+	response.JSON(w, out)
 }
 
 func districtCode(h *orgunit.Hierarchy, code string) string {
@@ -347,12 +308,12 @@ func districtCode(h *orgunit.Hierarchy, code string) string {
 func (s *Server) unit(w http.ResponseWriter, r *http.Request, res *rating.Result) (*orgunit.Unit, int) {
 	u, ok := s.cat.Hierarchy().Lookup(r.PathValue("code"))
 	if !ok {
-		problem(w, r, http.StatusNotFound, fmt.Sprintf("unknown organisation unit %q", r.PathValue("code")))
+		response.Error(w, r, http.StatusNotFound, fmt.Sprintf("unknown organisation unit %q", r.PathValue("code")))
 		return nil, -1
 	}
 	i := res.UnitIndex(u.Code)
 	if i < 0 {
-		problem(w, r, http.StatusNotFound, fmt.Sprintf("%s is not rated by %s", u.Code, res.Methodology))
+		response.Error(w, r, http.StatusNotFound, fmt.Sprintf("%s is not rated by %s", u.Code, res.Methodology))
 		return nil, -1
 	}
 	return u, i
@@ -370,10 +331,10 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 	depth, _ := strconv.Atoi(r.URL.Query().Get("depth"))
 	ex, err := res.Explain(u.Code, r.URL.Query().Get("node"), depth)
 	if err != nil {
-		problem(w, r, http.StatusNotFound, err.Error())
+		response.Error(w, r, http.StatusNotFound, err.Error())
 		return
 	}
-	writeJSON(w, ex)
+	response.JSON(w, ex)
 }
 
 func (s *Server) whatIf(w http.ResponseWriter, r *http.Request) {
@@ -392,7 +353,7 @@ func (s *Server) whatIf(w http.ResponseWriter, r *http.Request) {
 		id, v, ok := strings.Cut(kv, ":")
 		f, err := strconv.ParseFloat(v, 64)
 		if !ok || err != nil {
-			problem(w, r, http.StatusBadRequest, fmt.Sprintf("set=%q: want indicator:value", kv))
+			response.Error(w, r, http.StatusBadRequest, fmt.Sprintf("set=%q: want indicator:value", kv))
 			return
 		}
 		opts.Target[id] = f
@@ -400,10 +361,10 @@ func (s *Server) whatIf(w http.ResponseWriter, r *http.Request) {
 	}
 	levers, err := res.WhatIf(u.Code, opts)
 	if err != nil {
-		problem(w, r, http.StatusBadRequest, err.Error())
+		response.Error(w, r, http.StatusBadRequest, err.Error())
 		return
 	}
-	writeJSON(w, whatIfJSON(res, u.Code, levers))
+	response.JSON(w, whatIfJSON(res, u.Code, levers))
 }
 
 // LeverJSON is a what-if lever with the indicator's name.
@@ -438,33 +399,41 @@ func whatIfJSON(res *rating.Result, code string, levers []index.Lever) WhatIfJSO
 	return out
 }
 
-// uncertaintyFor runs (once per key) the Monte Carlo analysis of a result
-// with the methodology's defaults.
+// maxDraws bounds the Monte Carlo draws a caller may ask for.
+const maxDraws = 10000
+
+// uncertaintyFor runs the Monte Carlo analysis of a result with the
+// methodology's defaults. The canonical run (the methodology's draws, seed
+// 1: what the region cards show) is cached per result and generation; a
+// caller's own seed or draws is computed afresh, one such run at a time,
+// so that anonymous callers can neither fill the cache nor the processors.
 func (s *Server) uncertaintyFor(ctx context.Context, res *rating.Result, draws int, seed uint64) ([]index.UnitUncertainty, error) {
 	m := res.MethodologyDef()
 	opts := index.UncertaintyOptions{Draws: m.Uncertainty.Draws, Seed: seed, WeightJitter: m.Uncertainty.WeightJitter,
 		Normalisations: m.Uncertainty.Normalisations, Aggregations: m.Uncertainty.Aggregations, Imputations: m.Uncertainty.Imputations}
-	if draws > 0 {
-		opts.Draws = min(draws, 10000)
-	}
 	if opts.Draws == 0 {
 		opts.Draws = 1000
 	}
-	key := fmt.Sprintf("%s@%s@%s/%d/%d", res.Methodology, res.Version, res.Period, opts.Draws, seed)
-	s.mu.Lock()
-	us, ok := s.uncertainty[key]
-	s.mu.Unlock()
-	if ok {
-		return us, nil
+	canonical := seed == 1 && (draws <= 0 || draws == opts.Draws)
+	if draws > 0 {
+		opts.Draws = min(draws, maxDraws)
 	}
-	us, err := res.Uncertainty(ctx, opts)
-	if err != nil {
-		return nil, err
+	if canonical {
+		v, err := s.cached(ctx, "uncertainty", res.Methodology+"@"+res.Version+"@"+res.Period, int64(len(res.Rows))*128, func() (any, error) {
+			return res.Uncertainty(ctx, opts)
+		})
+		if err != nil {
+			return nil, err
+		}
+		return v.([]index.UnitUncertainty), nil
 	}
-	s.mu.Lock()
-	s.uncertainty[key] = us
-	s.mu.Unlock()
-	return us, nil
+	select {
+	case s.adhoc <- struct{}{}:
+		defer func() { <-s.adhoc }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return res.Uncertainty(ctx, opts)
 }
 
 func (s *Server) uncertaintyHandler(w http.ResponseWriter, r *http.Request) {
@@ -477,7 +446,7 @@ func (s *Server) uncertaintyHandler(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("seed"); v != "" {
 		var err error
 		if seed, err = strconv.ParseUint(v, 10, 64); err != nil {
-			problem(w, r, http.StatusBadRequest, "seed must be a non-negative integer")
+			response.Error(w, r, http.StatusBadRequest, "seed must be a non-negative integer")
 			return
 		}
 	}
@@ -486,7 +455,7 @@ func (s *Server) uncertaintyHandler(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, map[string]any{"methodology": res.Methodology, "period": res.Period, "seed": seed, "synthetic": res.Synthetic, "units": us})
+	response.JSON(w, map[string]any{"methodology": res.Methodology, "period": res.Period, "seed": seed, "synthetic": res.Synthetic, "units": us})
 }
 
 // CriterionJSON is one criterion of a scorecard against the medians.
@@ -555,7 +524,7 @@ func (s *Server) scorecard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, sc)
+	response.JSON(w, sc)
 }
 
 func (s *Server) buildScorecard(ctx context.Context, res *rating.Result, u *orgunit.Unit, ui int) (*ScorecardJSON, error) {

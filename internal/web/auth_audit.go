@@ -2,7 +2,6 @@ package web
 
 import (
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"fmt"
 	"html/template"
@@ -17,6 +16,7 @@ import (
 	"github.com/cifra-health/cifra/internal/period"
 	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
+	"github.com/cifra-health/cifra/internal/web/response"
 )
 
 // The audit logs, all append-only in the store: data-value changes
@@ -167,7 +167,7 @@ func (s *Server) parseAuditQuery(r *http.Request, p *auth.Principal) (auditQuery
 func (s *Server) parseAuditExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) (auditQuery, bool) {
 	q, e := s.parseAuditQuery(r, p)
 	if e != nil {
-		problem(w, r, e.status, e.en)
+		response.Error(w, r, e.status, e.en)
 		return q, false
 	}
 	return q, true
@@ -288,48 +288,6 @@ func (s *Server) nationalScope(p *auth.Principal) bool {
 	return ok && p.Scope == root.Code
 }
 
-var auditTmpl = template.Must(template.Must(authTmpl.Clone()).New("audit").Parse(`{{template "head" .}}
-<style>main{max-width:72rem}table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{padding:.25rem .5rem;border-bottom:1px solid #ddd;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
-form.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:0 1rem;align-items:end}form.filters label{margin-top:.75rem}
-select{width:100%;box-sizing:border-box;font:inherit;padding:.5rem;border:1px solid #6b7280;border-radius:4px;background:#fff}select:focus{outline:3px solid #f59e0b;outline-offset:2px}
-.hint{color:#4b5563;font-size:.9rem}code{word-break:break-all}</style>
-<h1>Журнал аудита</h1>
-{{if .Error}}<p class="error" role="alert" id="audit-error">{{.Error}}</p>{{end}}
-<form method="get" action="/audit" class="filters" aria-label="Фильтры журнала">
-<div><label for="orgunit">Организационная единица (код)</label><input id="orgunit" name="orgunit" value="{{.F.Unit}}"></div>
-<div><label for="actor">Пользователь (логин)</label><input id="actor" name="actor" value="{{.F.Actor}}"></div>
-<div><label for="dataset">Набор данных</label><select id="dataset" name="dataset"><option value="">любой</option>
-{{range .DataSets}}<option value="{{.ID}}"{{if eq .ID $.F.DataSet}} selected{{end}}>{{.Name}}</option>{{end}}</select></div>
-<div><label for="period">Период</label><input id="period" name="period" value="{{.F.Period}}" placeholder="2021Q1" aria-describedby="period-hint"><span id="period-hint" class="hint">например 2021Q1, 202103, 2021</span></div>
-<div><label for="from">С даты</label><input id="from" name="from" type="date" value="{{.F.From}}"></div>
-<div><label for="to">По дату (включительно)</label><input id="to" name="to" type="date" value="{{.F.To}}"></div>
-<div><label for="kind">Журнал</label><select id="kind" name="kind">{{range .Kinds}}<option value="{{.ID}}"{{if eq .ID $.F.Kind}} selected{{end}}>{{.Name}}</option>{{end}}</select></div>
-<div><button type="submit">Показать</button></div>
-</form>
-<p class="hint">Единица, набор данных и период отбирают изменения данных и согласования; пользователь и даты — все журналы. Время — московское.</p>
-{{if .ShowValues}}<h2 id="values">Изменения данных</h2>
-<p>Выгрузка: <a href="{{.Links.ValuesCSV}}">CSV</a>, <a href="{{.Links.ValuesJSON}}">JSON</a></p>
-<table><thead><tr><th scope="col">Время (МСК)</th><th scope="col">Кто</th><th scope="col">Источник</th><th scope="col">Показатель</th><th scope="col">Период</th><th scope="col">Единица</th><th scope="col">Было</th><th scope="col">Стало</th></tr></thead>
-<tbody>{{range .Values}}<tr><td>{{.At}}</td><td>{{.Actor}}</td><td>{{.Source}}</td><td>{{.DataElement}}</td><td>{{.Period}}</td><td>{{.OrgUnit}}</td><td class="n">{{.Old}}</td><td class="n">{{.New}}</td></tr>
-{{else}}<tr><td colspan="8">Изменений нет.</td></tr>{{end}}</tbody></table>{{end}}
-{{if .ShowApprovals}}<h2 id="approvals">Шаги согласования</h2>
-<p>Выгрузка: <a href="{{.Links.ApprovalsCSV}}">CSV</a>, <a href="{{.Links.ApprovalsJSON}}">JSON</a></p>
-<table><thead><tr><th scope="col">Время (МСК)</th><th scope="col">Кто</th><th scope="col">Действие</th><th scope="col">Набор данных</th><th scope="col">Единица</th><th scope="col">Период</th><th scope="col">Было</th><th scope="col">Стало</th><th scope="col">Причина</th></tr></thead>
-<tbody>{{range .Approvals}}<tr><td>{{.At}}</td><td>{{.Actor}}</td><td>{{.Action}}</td><td>{{.DataSet}}</td><td>{{.OrgUnit}}</td><td>{{.Period}}</td><td>{{.From}}</td><td>{{.To}}</td><td>{{.Reason}}</td></tr>
-{{else}}<tr><td colspan="9">Шагов согласования нет.</td></tr>{{end}}</tbody></table>{{end}}
-{{if .ShowMethodologies}}<h2 id="methodologies">Версии методик</h2>
-<p>Выгрузка: <a href="{{.Links.MethodologiesCSV}}">CSV</a>, <a href="{{.Links.MethodologiesJSON}}">JSON</a></p>
-<table><thead><tr><th scope="col">Загружена (МСК)</th><th scope="col">Кто</th><th scope="col">Методика</th><th scope="col">Версия</th><th scope="col">Название</th><th scope="col">Источник</th><th scope="col">SHA-256 файла</th></tr></thead>
-<tbody>{{range .Methodologies}}<tr><td>{{.At}}</td><td>{{.By}}</td><td>{{.ID}}</td><td>{{.Version}}</td><td>{{.Name}}</td><td>{{.Source}}</td><td><code title="{{.SHA}}">{{slice .SHA 0 12}}…</code></td></tr>
-{{else}}<tr><td colspan="7">Версий нет.</td></tr>{{end}}</tbody></table>{{end}}
-{{if .ShowSecurity}}<h2 id="security">События безопасности</h2>
-{{if .Security}}<p>Выгрузка: <a href="{{.Links.SecurityCSV}}">CSV</a>, <a href="{{.Links.SecurityJSON}}">JSON</a></p>
-<table><thead><tr><th scope="col">Время (МСК)</th><th scope="col">Событие</th><th scope="col">Кто</th><th scope="col">Объект</th><th scope="col">IP</th><th scope="col">Подробности</th></tr></thead>
-<tbody>{{range .Security}}<tr><td>{{.At}}</td><td>{{.Event}}</td><td>{{.Actor}}</td><td>{{.Subject}}</td><td>{{.IP}}</td><td>{{.Detail}}</td></tr>{{end}}</tbody></table>
-{{else if .National}}<p>Событий нет.</p>{{else}}<p>Журнал безопасности доступен аудиторам с федеральной зоной доступа.</p>{{end}}{{end}}
-<p><a href="/account">Учётная запись</a></p>
-</main></body></html>`))
-
 type auditValueRow struct {
 	At, Actor, Source, DataElement, Period, OrgUnit, Old, New string
 }
@@ -398,8 +356,10 @@ func methodologyRows(ms []store.MethodologyVersion) []auditMethodologyRow {
 
 type auditOption struct{ ID, Name string }
 
-var auditKinds = []auditOption{{"", "все"}, {kindValues, "изменения данных"}, {kindApprovals, "шаги согласования"},
-	{kindMethodologies, "версии методик"}, {kindSecurity, "события безопасности"}}
+func auditKinds() []auditOption {
+	return []auditOption{{"", "все"}, {kindValues, "изменения данных"}, {kindApprovals, "шаги согласования"},
+		{kindMethodologies, "версии методик"}, {kindSecurity, "события безопасности"}}
+}
 
 // auditPage is GET /audit: the logs the caller may read, filtered. The
 // security log is shown to national scopes only.
@@ -424,7 +384,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 		Links                                                      struct {
 			ValuesCSV, ValuesJSON, ApprovalsCSV, ApprovalsJSON, MethodologiesCSV, MethodologiesJSON, SecurityCSV, SecurityJSON template.URL
 		}
-	}{Title: "Журнал аудита", F: q.form, Kinds: auditKinds, National: national}
+	}{Title: "Журнал аудита", F: q.form, Kinds: auditKinds(), National: national}
 	for _, d := range s.dataSets() {
 		view.DataSets = append(view.DataSets, auditOption{d.DS.ID, d.DS.Name})
 	}
@@ -478,7 +438,9 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = auditTmpl.ExecuteTemplate(w, "audit", view)
+	if err := s.account.ExecuteTemplate(w, "audit", view); err != nil {
+		s.log.Error("render audit page", "err", err)
+	}
 }
 
 // auditValuesExport is GET /api/v1/audit/values (JSON, or CSV with
@@ -505,7 +467,7 @@ func (s *Server) auditValuesExport(w http.ResponseWriter, r *http.Request) {
 		New         float64   `json:"new_value"`
 	}
 	if r.URL.Query().Get("format") == "csv" {
-		writeCSV(w, "audit-values.csv", []string{"changed_at", "actor", "source", "data_element", "period", "org_unit", "old_value", "new_value"}, len(vals), func(i int) []string {
+		response.CSV(w, "audit-values.csv", []string{"changed_at", "actor", "source", "data_element", "period", "org_unit", "old_value", "new_value"}, len(vals), func(i int) []string {
 			e := vals[i]
 			old := ""
 			if e.Old != nil {
@@ -520,7 +482,7 @@ func (s *Server) auditValuesExport(w http.ResponseWriter, r *http.Request) {
 		out[i] = row{e.At.UTC(), e.Actor, e.Source, e.DataElement, e.Period, e.OrgUnit, e.Old, e.New}
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, out)
+	response.JSON(w, out)
 }
 
 // auditApprovalsExport is GET /api/v1/audit/approvals (JSON, or CSV with
@@ -537,7 +499,7 @@ func (s *Server) auditApprovalsExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.URL.Query().Get("format") == "csv" {
-		writeCSV(w, "audit-approvals.csv", []string{"at", "actor", "action", "data_set", "org_unit", "period", "from_state", "to_state", "reason"}, len(evs), func(i int) []string {
+		response.CSV(w, "audit-approvals.csv", []string{"at", "actor", "action", "data_set", "org_unit", "period", "from_state", "to_state", "reason"}, len(evs), func(i int) []string {
 			e := evs[i]
 			return []string{e.At.UTC().Format(time.RFC3339), e.Actor, string(e.Action), e.DataSet, e.OrgUnit, e.Period, string(e.From), string(e.To), e.Reason}
 		})
@@ -559,7 +521,7 @@ func (s *Server) auditApprovalsExport(w http.ResponseWriter, r *http.Request) {
 		out[i] = row{e.At.UTC(), e.Actor, string(e.Action), e.DataSet, e.OrgUnit, e.Period, string(e.From), string(e.To), e.Reason}
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, out)
+	response.JSON(w, out)
 }
 
 // auditMethodologiesExport is GET /api/v1/audit/methodologies (JSON, or
@@ -578,7 +540,7 @@ func (s *Server) auditMethodologiesExport(w http.ResponseWriter, r *http.Request
 		return
 	}
 	if r.URL.Query().Get("format") == "csv" {
-		writeCSV(w, "audit-methodologies.csv", []string{"loaded_at", "loaded_by", "id", "version", "name", "source", "sha256"}, len(ms), func(i int) []string {
+		response.CSV(w, "audit-methodologies.csv", []string{"loaded_at", "loaded_by", "id", "version", "name", "source", "sha256"}, len(ms), func(i int) []string {
 			m := ms[i]
 			return []string{m.LoadedAt.UTC().Format(time.RFC3339), m.LoadedBy, m.ID, m.Version, m.Name, m.Source, bodySHA(m.Body)}
 		})
@@ -598,7 +560,7 @@ func (s *Server) auditMethodologiesExport(w http.ResponseWriter, r *http.Request
 		out[i] = row{m.LoadedAt.UTC(), m.LoadedBy, m.ID, m.Version, m.Name, m.Source, bodySHA(m.Body)}
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, out)
+	response.JSON(w, out)
 }
 
 // auditSecurityExport is GET /api/v1/audit/security (JSON, or CSV with
@@ -606,7 +568,7 @@ func (s *Server) auditMethodologiesExport(w http.ResponseWriter, r *http.Request
 func (s *Server) auditSecurityExport(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(r.Context())
 	if !s.nationalScope(p) {
-		problem(w, r, http.StatusForbidden, "the security log is open to national scopes only")
+		response.Error(w, r, http.StatusForbidden, "the security log is open to national scopes only")
 		return
 	}
 	q, ok := s.parseAuditExport(w, r, p)
@@ -619,7 +581,7 @@ func (s *Server) auditSecurityExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.URL.Query().Get("format") == "csv" {
-		writeCSV(w, "audit-security.csv", []string{"at", "event", "actor", "subject", "ip", "detail"}, len(evs), func(i int) []string {
+		response.CSV(w, "audit-security.csv", []string{"at", "event", "actor", "subject", "ip", "detail"}, len(evs), func(i int) []string {
 			e := evs[i]
 			return []string{e.At.UTC().Format(time.RFC3339), e.Event, e.Actor, e.Subject, e.IP, e.Detail}
 		})
@@ -638,35 +600,5 @@ func (s *Server) auditSecurityExport(w http.ResponseWriter, r *http.Request) {
 		out[i] = row{e.At.UTC(), e.Event, e.Actor, e.Subject, e.IP, e.Detail}
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, out)
-}
-
-// writeCSV sends n records as a CSV attachment, cells made safe by csvSafe.
-func writeCSV(w http.ResponseWriter, name string, header []string, n int, record func(int) []string) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
-	_ = cw.Write(header)
-	for i := range n {
-		rec := record(i)
-		for j, c := range rec {
-			rec[j] = csvSafe(c)
-		}
-		_ = cw.Write(rec)
-	}
-	cw.Flush()
-}
-
-// csvSafe prefixes ' to a cell a spreadsheet would run as a formula (one
-// starting with = + - @, tab or CR), except plain numbers: logins and
-// details come from users.
-func csvSafe(c string) string {
-	if c == "" || !strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-		return c
-	}
-	if _, err := strconv.ParseFloat(c, 64); err == nil && c[0] == '-' {
-		return c
-	}
-	return "'" + c
+	response.JSON(w, out)
 }

@@ -67,7 +67,7 @@ func (s *Server) checksPage(w http.ResponseWriter, r *http.Request) {
 		codes[i], names[u.Code] = u.Code, u.Name
 	}
 	v.Units = len(units)
-	rep, err := s.cat.Check(ctx, catalog.DataSetRef(d), pe, codes, workflowNow())
+	rep, err := s.cat.Check(ctx, catalog.DataSetRef(d), pe, codes, s.now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -97,7 +97,7 @@ func (s *Server) checksPage(w http.ResponseWriter, r *http.Request) {
 	}
 	// The least complete first: those are the ones to chase.
 	sort.SliceStable(v.Completeness, func(i, j int) bool { return v.Completeness[i].Share < v.Completeness[j].Share })
-	renderWork(w, r, http.StatusOK, "checks", v)
+	s.renderWork(w, r, http.StatusOK, "checks", v)
 }
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }

@@ -62,7 +62,7 @@ func (s *Server) entryList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := entryListView{Layout: workLayout("Ввод данных"), WorkNav: workNav(p, "entry")}
-	now := workflowNow()
+	now := s.now()
 	for _, d := range s.dataSets() {
 		units := s.reportingUnits(d.DS, root)
 		if len(units) == 0 {
@@ -76,10 +76,10 @@ func (s *Server) entryList(w http.ResponseWriter, r *http.Request) {
 			}
 			ps = []period.Period{pe}
 		} else if len(units) <= 3 {
-			cur := defaultPeriod(d.DS)
+			cur := s.defaultPeriod(d.DS)
 			ps = []period.Period{cur.Next(), cur, cur.Prev(), cur.Prev().Prev()}
 		} else {
-			ps = []period.Period{defaultPeriod(d.DS)}
+			ps = []period.Period{s.defaultPeriod(d.DS)}
 		}
 		g := entryGroup{DS: d.DS.ID, Name: d.DS.Name}
 		for _, pe := range ps {
@@ -101,7 +101,7 @@ func (s *Server) entryList(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Groups = append(v.Groups, g)
 	}
-	renderWork(w, r, http.StatusOK, "entry", v)
+	s.renderWork(w, r, http.StatusOK, "entry", v)
 }
 
 // entryRow is one data element of the form.
@@ -212,22 +212,22 @@ func (s *Server) entryTarget(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	ctx := r.Context()
 	d, ok := s.dataSet(r.PathValue("dataset"))
 	if !ok {
-		workMessage(w, r, p, http.StatusNotFound, "Нет такой формы", fmt.Sprintf("Форма отчётности «%s» не найдена.", r.PathValue("dataset")))
+		s.workMessage(w, r, p, http.StatusNotFound, "Нет такой формы", fmt.Sprintf("Форма отчётности «%s» не найдена.", r.PathValue("dataset")))
 		return nil, false
 	}
 	u, ok := s.cat.Hierarchy().Lookup(r.PathValue("orgunit"))
 	if !ok || !slices.ContainsFunc(s.reportingUnits(d.DS, u.Code), func(x *orgunit.Unit) bool { return x.Code == u.Code }) {
-		workMessage(w, r, p, http.StatusNotFound, "Нет такой организации", fmt.Sprintf("«%s» не отчитывается по форме «%s».", r.PathValue("orgunit"), d.DS.Name))
+		s.workMessage(w, r, p, http.StatusNotFound, "Нет такой организации", fmt.Sprintf("«%s» не отчитывается по форме «%s».", r.PathValue("orgunit"), d.DS.Name))
 		return nil, false
 	}
 	pe, err := parseDataSetPeriod(d.DS, r.PathValue("period"))
 	if err != nil {
-		workMessage(w, r, p, http.StatusBadRequest, "Неверный период", fmt.Sprintf("«%s» не является периодом формы «%s» (%s).", r.PathValue("period"), d.DS.Name, periodTypeLabel(d.DS.PeriodType)))
+		s.workMessage(w, r, p, http.StatusBadRequest, "Неверный период", fmt.Sprintf("«%s» не является периодом формы «%s» (%s).", r.PathValue("period"), d.DS.Name, periodTypeLabel(d.DS.PeriodType)))
 		return nil, false
 	}
 	if !s.auth().service().InScope(p, u.Code) {
 		s.log.Warn("entry form outside scope refused", "login", p.Login, "scope", p.Scope, "unit", u.Code, "method", r.Method)
-		workMessage(w, r, p, http.StatusForbidden, "Нет доступа", fmt.Sprintf("«%s» не входит в вашу область доступа.", u.Name))
+		s.workMessage(w, r, p, http.StatusForbidden, "Нет доступа", fmt.Sprintf("«%s» не входит в вашу область доступа.", u.Name))
 		return nil, false
 	}
 	t := &entryTarget{d: d, unit: u, pe: pe}
@@ -290,7 +290,7 @@ func (s *Server) buildEntry(ctx context.Context, p *auth.Principal, t *entryTarg
 		Unit: t.unit, PeriodID: t.pe.String(), PLabel: t.pe.Label(), PrevLabel: prevP.Label(), State: t.appr.State,
 		Due: workflow.Due(t.d.DS, t.pe), ReadOnly: readOnlyReason(p, t)}
 	v.Action = "/entry/" + url.PathEscape(v.DSID) + "/" + url.PathEscape(t.unit.Code) + "/" + v.PeriodID
-	v.Timeliness = workflow.TimelinessOf(t.appr.SubmittedAt, v.Due, workflowNow())
+	v.Timeliness = workflow.TimelinessOf(t.appr.SubmittedAt, v.Due, s.now())
 	v.Due = lastDay(v.Due)
 	v.Editable = v.ReadOnly == ""
 	v.CanSubmit = v.Editable && p.Can(auth.Submit)
@@ -347,7 +347,7 @@ func (s *Server) entryForm(w http.ResponseWriter, r *http.Request) {
 	case "submit":
 		v.Notice = "Данные отправлены на утверждение."
 	}
-	renderWork(w, r, http.StatusOK, "entry_form", v)
+	s.renderWork(w, r, http.StatusOK, "entry_form", v)
 }
 
 // maxEntryBytes bounds a form: a few dozen numbers and comments.
@@ -401,7 +401,7 @@ func (s *Server) entrySave(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxEntryBytes)
 	if err := r.ParseForm(); err != nil {
-		workMessage(w, r, p, http.StatusBadRequest, "Не удалось прочитать форму", "Форма слишком велика или повреждена; повторите ввод.")
+		s.workMessage(w, r, p, http.StatusBadRequest, "Не удалось прочитать форму", "Форма слишком велика или повреждена; повторите ввод.")
 		return
 	}
 	action := workflow.Save
@@ -415,7 +415,7 @@ func (s *Server) entrySave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		v.Error = msg
-		renderWork(w, r, status, "entry_form", v)
+		s.renderWork(w, r, status, "entry_form", v)
 	}
 	if reason := readOnlyReason(p, t); reason != "" {
 		render(http.StatusConflict, nil, nil, "Изменения не сохранены. "+reason)

@@ -14,6 +14,7 @@ import (
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/pathway"
 	"github.com/cifra-health/cifra/internal/slots"
+	"github.com/cifra-health/cifra/internal/web/response"
 )
 
 // Scheduling-feed routes: the JSON API under /api/v1/feed, the push
@@ -29,7 +30,7 @@ func (e errBadRequest) Error() string { return e.msg }
 // answerErr writes a problem for err: 400 for bad parameters, 500 otherwise.
 func (s *Server) answerErr(w http.ResponseWriter, r *http.Request, err error) {
 	if e, ok := err.(errBadRequest); ok {
-		problem(w, r, http.StatusBadRequest, e.msg)
+		response.Error(w, r, http.StatusBadRequest, e.msg)
 		return
 	}
 	s.fail(w, r, err)
@@ -135,7 +136,9 @@ type SlotsJSON struct {
 }
 
 // slotGroups are the groupings ?by= accepts.
-var slotGroups = []string{"mo", "region", "specialty"}
+func slotGroups() []string {
+	return []string{"mo", "region", "specialty"}
+}
 
 // feedAvailability computes a snapshot's availability grouped by ?by= (МО
 // × specialty by default), limited to a region when one is given. The page
@@ -167,7 +170,7 @@ func (s *Server) feedAvailability(ctx context.Context, at time.Time, region *org
 			return "|" + p.Specialty
 		}
 	default:
-		return nil, errBadRequest{fmt.Sprintf("by must be one of %s", strings.Join(slotGroups, ", "))}
+		return nil, errBadRequest{fmt.Sprintf("by must be one of %s", strings.Join(slotGroups(), ", "))}
 	}
 	// Every grouping is kept per feed version (each reads the snapshot's
 	// per-post summary); by МО it is cut from the page's country-wide map.
@@ -188,7 +191,7 @@ func (s *Server) feedAvailability(ctx context.Context, at time.Time, region *org
 		if region != nil {
 			rk = region.Code
 		}
-		v, err := s.feedCached(ctx, "avail|"+by+"|"+rk+"|"+at.UTC().Format(time.RFC3339), func() (any, error) {
+		v, err := s.feedCached(ctx, "avail|"+by+"|"+rk+"|"+at.UTC().Format(time.RFC3339), 1<<20, func() (any, error) {
 			av, err := s.cat.FeedAvailability(ctx, at, group)
 			if err != nil {
 				return nil, fmt.Errorf("slot availability at %s: %w", at.Format(time.RFC3339), err)
@@ -239,7 +242,7 @@ func (s *Server) apiFeedSnapshots(w http.ResponseWriter, r *http.Request) {
 	if snaps == nil {
 		snaps = []time.Time{}
 	}
-	writeJSON(w, map[string]any{"snapshots": snaps})
+	response.JSON(w, map[string]any{"snapshots": snaps})
 }
 
 // snapshotQuery reads ?snapshot= and ?region= for the slot API, answering
@@ -257,7 +260,7 @@ func (s *Server) snapshotQuery(w http.ResponseWriter, r *http.Request) (time.Tim
 		return at, nil, false
 	}
 	if at.IsZero() {
-		problem(w, r, http.StatusNotFound, "no slot snapshots loaded")
+		response.Error(w, r, http.StatusNotFound, "no slot snapshots loaded")
 		return at, nil, false
 	}
 	return at, region, true
@@ -279,7 +282,7 @@ func (s *Server) apiFeedSlots(w http.ResponseWriter, r *http.Request) {
 	if region != nil {
 		out.Region = region.Code
 	}
-	writeJSON(w, out)
+	response.JSON(w, out)
 }
 
 // AlertJSON is a first-contact specialty of an МО with no free slot within
@@ -365,7 +368,7 @@ func (s *Server) apiFeedAlerts(w http.ResponseWriter, r *http.Request) {
 	if region != nil {
 		out.Region = region.Code
 	}
-	writeJSON(w, out)
+	response.JSON(w, out)
 }
 
 // pathData is the event log of the stored feed for one region (all when
@@ -495,7 +498,7 @@ func (s *Server) apiFeedBookings(w http.ResponseWriter, r *http.Request) {
 	slices.SortFunc(rows, func(a, b BookingsRowJSON) int {
 		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.OrgUnit, b.OrgUnit), cmp.Compare(a.Specialty, b.Specialty))
 	})
-	writeJSON(w, map[string]any{"rows": rows})
+	response.JSON(w, map[string]any{"rows": rows})
 }
 
 // EMDRowJSON are the ЭМД measures of one group.
@@ -536,7 +539,7 @@ func (s *Server) apiFeedEMD(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, map[string]any{"rows": emdRows(pd.Cases, g)})
+	response.JSON(w, map[string]any{"rows": emdRows(pd.Cases, g)})
 }
 
 // PathwayJSON is GET /api/v1/feed/pathway: the event-log measures of a
@@ -587,13 +590,17 @@ type VariantJSON struct {
 }
 
 // durationPairs are the steps whose times the page and the API show.
-var durationPairs = [][2]pathway.Activity{
-	{pathway.Booked, pathway.Visit}, {pathway.Visit, pathway.EMDCreated}, {pathway.EMDCreated, pathway.EMDRegistered},
-	{pathway.Visit, pathway.EMDRegistered}, {pathway.Visit, pathway.Referral}, {pathway.Referral, pathway.NextBooking},
+func durationPairs() [][2]pathway.Activity {
+	return [][2]pathway.Activity{
+		{pathway.Booked, pathway.Visit}, {pathway.Visit, pathway.EMDCreated}, {pathway.EMDCreated, pathway.EMDRegistered},
+		{pathway.Visit, pathway.EMDRegistered}, {pathway.Visit, pathway.Referral}, {pathway.Referral, pathway.NextBooking},
+	}
 }
 
 // lostKinds in the order shown.
-var lostKinds = []pathway.LostKind{pathway.LostNoVisit, pathway.LostNoEMD, pathway.LostNoBooking}
+func lostKinds() []pathway.LostKind {
+	return []pathway.LostKind{pathway.LostNoVisit, pathway.LostNoEMD, pathway.LostNoBooking}
+}
 
 // pathwayMeasures computes what the page and the API show of a path.
 func pathwayMeasures(pd *pathData, days, top int) PathwayJSON {
@@ -601,7 +608,7 @@ func pathwayMeasures(pd *pathData, days, top int) PathwayJSON {
 	for _, f := range pathway.Funnel(pd.Cases, pathway.DefaultFunnel) {
 		out.Funnel = append(out.Funnel, FunnelStepJSON{f.Activity, f.Cases, f.Conversion})
 	}
-	for _, p := range durationPairs {
+	for _, p := range durationPairs() {
 		d := pathway.Between(pd.Cases, p[0], p[1])
 		out.Durations = append(out.Durations, DurationJSON{d.From, d.To, d.N, d.Median, d.P90, d.WithinDay})
 	}
@@ -615,7 +622,7 @@ func pathwayMeasures(pd *pathData, days, top int) PathwayJSON {
 	for _, e := range pathway.DirectlyFollows(pd.Cases) {
 		out.Edges = append(out.Edges, EdgeJSON{e.From, e.To, e.Cases})
 	}
-	for _, k := range lostKinds {
+	for _, k := range lostKinds() {
 		out.Lost[string(k)] = 0
 	}
 	for _, l := range pathway.LostCases(pd.Cases, pd.AsOf, days) {
@@ -655,7 +662,7 @@ func (s *Server) apiFeedPathway(w http.ResponseWriter, r *http.Request) {
 	if region != nil {
 		out.Region = region.Code
 	}
-	writeJSON(w, out)
+	response.JSON(w, out)
 }
 
 // LostJSON is one lost case.
@@ -725,7 +732,7 @@ func (s *Server) lostQuery(r *http.Request) (kind pathway.LostKind, days int, un
 func (s *Server) apiFeedLost(w http.ResponseWriter, r *http.Request) {
 	kind, days, unit, status, err := s.lostQuery(r)
 	if err != nil {
-		problem(w, r, status, err.Error())
+		response.Error(w, r, status, err.Error())
 		return
 	}
 	pd, err := s.pathOf(r.Context(), nil)
@@ -734,6 +741,6 @@ func (s *Server) apiFeedLost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, map[string]any{"org_unit": unit, "as_of": pd.AsOf, "grace_days": days,
+	response.JSON(w, map[string]any{"org_unit": unit, "as_of": pd.AsOf, "grace_days": days,
 		"cases": lostList(s.cat.Hierarchy(), pd, days, kind, unit)})
 }

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cifra-health/cifra/internal/auth"
@@ -21,6 +20,7 @@ import (
 	"github.com/cifra-health/cifra/internal/report"
 	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/slots"
+	"github.com/cifra-health/cifra/internal/web/response"
 )
 
 // The /slots and /pathway pages and the lost-case workbook. They show the
@@ -29,30 +29,32 @@ import (
 
 // specialtyNames are Russian names of the specialty codes of
 // docs/feed-csv.md beyond the first-contact ones (slots.FirstContact).
-var specialtyNames = map[string]string{
-	"cardiology":       "кардиолог",
-	"neurology":        "невролог",
-	"ophthalmology":    "офтальмолог",
-	"surgery":          "хирург",
-	"otolaryngology":   "оториноларинголог",
-	"endocrinology":    "эндокринолог",
-	"gynecology":       "акушер-гинеколог",
-	"urology":          "уролог",
-	"dermatology":      "дерматовенеролог",
-	"psychiatry":       "психиатр",
-	"oncology":         "онколог",
-	"traumatology":     "травматолог-ортопед",
-	"infectious":       "инфекционист",
-	"gastroenterology": "гастроэнтеролог",
-	"pulmonology":      "пульмонолог",
-	"dentistry":        "стоматолог",
+func specialtyNames() map[string]string {
+	return map[string]string{
+		"cardiology":       "кардиолог",
+		"neurology":        "невролог",
+		"ophthalmology":    "офтальмолог",
+		"surgery":          "хирург",
+		"otolaryngology":   "оториноларинголог",
+		"endocrinology":    "эндокринолог",
+		"gynecology":       "акушер-гинеколог",
+		"urology":          "уролог",
+		"dermatology":      "дерматовенеролог",
+		"psychiatry":       "психиатр",
+		"oncology":         "онколог",
+		"traumatology":     "травматолог-ортопед",
+		"infectious":       "инфекционист",
+		"gastroenterology": "гастроэнтеролог",
+		"pulmonology":      "пульмонолог",
+		"dentistry":        "стоматолог",
+	}
 }
 
 func specialtyName(code string) string {
 	if n, ok := slots.FirstContact[code]; ok {
 		return n
 	}
-	if n, ok := specialtyNames[code]; ok {
+	if n, ok := specialtyNames()[code]; ok {
 		return n
 	}
 	if code == "" {
@@ -62,55 +64,37 @@ func specialtyName(code string) string {
 }
 
 // activityNames are the Russian names of the steps of the path.
-var activityNames = map[pathway.Activity]string{
-	pathway.Booked:        "Запись",
-	pathway.Cancelled:     "Отмена записи",
-	pathway.Visit:         "Приём",
-	pathway.EMDCreated:    "ЭМД создан",
-	pathway.EMDRegistered: "ЭМД зарегистрирован в РЭМД",
-	pathway.Referral:      "Направление",
-	pathway.NextBooking:   "Запись по направлению",
-	pathway.Start:         "Начало",
-	pathway.End:           "Конец",
+func activityNames() map[pathway.Activity]string {
+	return map[pathway.Activity]string{
+		pathway.Booked:        "Запись",
+		pathway.Cancelled:     "Отмена записи",
+		pathway.Visit:         "Приём",
+		pathway.EMDCreated:    "ЭМД создан",
+		pathway.EMDRegistered: "ЭМД зарегистрирован в РЭМД",
+		pathway.Referral:      "Направление",
+		pathway.NextBooking:   "Запись по направлению",
+		pathway.Start:         "Начало",
+		pathway.End:           "Конец",
+	}
 }
 
-func activityName(a pathway.Activity) string { return cmp.Or(activityNames[a], string(a)) }
+func activityName(a pathway.Activity) string { return cmp.Or(activityNames()[a], string(a)) }
 
 // lostNames name the lost-case lists.
-var lostNames = map[pathway.LostKind]string{
-	pathway.LostNoVisit:   "Записаны, но приём не состоялся",
-	pathway.LostNoEMD:     "Приём без ЭМД",
-	pathway.LostNoBooking: "Направление без записи",
+func lostNames() map[pathway.LostKind]string {
+	return map[pathway.LostKind]string{
+		pathway.LostNoVisit:   "Записаны, но приём не состоялся",
+		pathway.LostNoEMD:     "Приём без ЭМД",
+		pathway.LostNoBooking: "Направление без записи",
+	}
 }
 
-// feedCache keeps what the pages compute from the stored feed, keyed by
-// the feed's version (store.FeedVersion), which changes with every load.
-// Building the event log reads every booking, so without it each page view
-// would cost a full scan. Bounded: it starts over when full.
-var feedCache = struct {
-	sync.Mutex
-	m map[string]any
-}{m: map[string]any{}}
-
-func (s *Server) feedCached(ctx context.Context, what string, build func() (any, error)) (any, error) {
-	key := fmt.Sprintf("%p|%d|%s", s, s.cat.Generation(), what)
-	feedCache.Lock()
-	got, ok := feedCache.m[key]
-	feedCache.Unlock()
-	if ok {
-		return got, nil
-	}
-	got, err := build()
-	if err != nil {
-		return nil, err
-	}
-	feedCache.Lock()
-	if len(feedCache.m) >= 256 {
-		clear(feedCache.m)
-	}
-	feedCache.m[key] = got
-	feedCache.Unlock()
-	return got, nil
+// feedCached keeps what the pages compute from the stored feed under the
+// data generation, which every feed load advances. Building the event log
+// reads every booking, so without it each page view would cost a full
+// scan. cost is the value's estimated size for the cache's bound.
+func (s *Server) feedCached(ctx context.Context, what string, cost int64, build func() (any, error)) (any, error) {
+	return s.cached(ctx, "feed", what, cost, build)
 }
 
 // WarmFeed computes, in the caller's goroutine, what the /slots and
@@ -150,7 +134,15 @@ func (s *Server) latestSnapshot(ctx context.Context) (time.Time, error) {
 // cachedPath is feedPath(nil) kept per feed version. Its cases are shared:
 // callers must not change them.
 func (s *Server) cachedPath(ctx context.Context) (*pathData, error) {
-	v, err := s.feedCached(ctx, "path", func() (any, error) { return s.feedPath(ctx, nil) })
+	// Counted by its size, roughly: the event log of a large feed is the
+	// biggest thing the cache holds.
+	v, err := s.cache.Load(s.key(ctx, "feed", "path"), func() (any, int64, error) {
+		pd, err := s.feedPath(ctx, nil)
+		if err != nil {
+			return nil, 0, err
+		}
+		return pd, 1<<10*int64(len(pd.Cases)) + 256*int64(len(pd.Bookings)), nil
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +173,7 @@ func regionPath(h *orgunit.Hierarchy, all *pathData, region *orgunit.Unit) *path
 // the whole country, kept per feed version: the heat map, the trend and the
 // alerts are all cut from it.
 func (s *Server) moAvailability(ctx context.Context, at time.Time) (map[string]*slots.Availability, error) {
-	v, err := s.feedCached(ctx, "avail|"+at.UTC().Format(time.RFC3339), func() (any, error) {
+	v, err := s.feedCached(ctx, "avail|"+at.UTC().Format(time.RFC3339), 4<<20, func() (any, error) {
 		av, err := s.cat.FeedAvailability(ctx, at, nil)
 		if err != nil {
 			return nil, fmt.Errorf("slot availability at %s: %w", at.Format(time.RFC3339), err)
@@ -666,7 +658,7 @@ func (s *Server) pathwayPage(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "private, no-store")
 	}
 	var b bytes.Buffer
-	t := pages["pathway"]
+	t := s.pages["pathway"]
 	if err := t.Execute(&b, v); err != nil {
 		s.fail(w, r, fmt.Errorf("render pathway: %w", err))
 		return
@@ -681,12 +673,17 @@ func (s *Server) pathwayPage(w http.ResponseWriter, r *http.Request) {
 
 // flowLayout places the steps of the path on the flow diagram's grid: the
 // main path on the top row, the side branches below.
-var flowLayout = []struct {
+func flowLayout() []struct {
 	a        pathway.Activity
 	col, row int
-}{
-	{pathway.Start, 0, 0}, {pathway.Booked, 1, 0}, {pathway.Visit, 2, 0}, {pathway.Cancelled, 2, 1},
-	{pathway.EMDCreated, 3, 0}, {pathway.Referral, 3, 1}, {pathway.EMDRegistered, 4, 0}, {pathway.NextBooking, 5, 1}, {pathway.End, 6, 0},
+} {
+	return []struct {
+		a        pathway.Activity
+		col, row int
+	}{
+		{pathway.Start, 0, 0}, {pathway.Booked, 1, 0}, {pathway.Visit, 2, 0}, {pathway.Cancelled, 2, 1},
+		{pathway.EMDCreated, 3, 0}, {pathway.Referral, 3, 1}, {pathway.EMDRegistered, 4, 0}, {pathway.NextBooking, 5, 1}, {pathway.End, 6, 0},
+	}
 }
 
 // flowMinShare hides from the diagram the transitions rarer than this share
@@ -712,7 +709,7 @@ func flowChart(cases []pathway.Case, edges []EdgeJSON) template.HTML {
 	}
 	reached[pathway.Start], reached[pathway.End] = ends, ends
 	var nodes []chart.FlowNode
-	for _, l := range flowLayout {
+	for _, l := range flowLayout() {
 		nodes = append(nodes, chart.FlowNode{ID: string(l.a), Label: activityName(l.a), Col: l.col, Row: l.row, Count: reached[l.a]})
 	}
 	var fe []chart.FlowEdge
@@ -762,8 +759,8 @@ func (s *Server) lostGroups(r *http.Request, v *pathwayView, all *pathData, regi
 		list = lostList(h, all, v.Days, "", unit)
 		v.LostUnit, v.LostUnitName = unit, unitName(h, unit)
 	}
-	for _, k := range lostKinds {
-		g := lostGroup{Kind: string(k), Name: lostNames[k], Count: v.M.Lost[string(k)], Shown: ok}
+	for _, k := range lostKinds() {
+		g := lostGroup{Kind: string(k), Name: lostNames()[k], Count: v.M.Lost[string(k)], Shown: ok}
 		if ok {
 			for _, l := range list {
 				if l.Kind != k {
@@ -787,7 +784,7 @@ func (s *Server) lostGroups(r *http.Request, v *pathwayView, all *pathData, regi
 func (s *Server) lostXLSX(w http.ResponseWriter, r *http.Request) {
 	kind, days, unit, status, err := s.lostQuery(r)
 	if err != nil {
-		problem(w, r, status, err.Error())
+		response.Error(w, r, status, err.Error())
 		return
 	}
 	ctx := r.Context()
@@ -799,9 +796,9 @@ func (s *Server) lostXLSX(w http.ResponseWriter, r *http.Request) {
 	h := s.cat.Hierarchy()
 	list := lostList(h, all, days, kind, unit)
 	sheet := report.LostSheet{Unit: unit, UnitName: unitName(h, unit), AsOf: all.AsOf, GraceDays: days, Kind: string(kind),
-		KindName: lostNames[kind], Synthetic: s.cat.FeedSynthetic(ctx)}
+		KindName: lostNames()[kind], Synthetic: s.cat.FeedSynthetic(ctx)}
 	for _, l := range list {
-		sheet.Rows = append(sheet.Rows, report.LostRow{Kind: lostNames[l.Kind], Case: l.Case, Region: l.Region, RegionName: unitName(h, l.Region),
+		sheet.Rows = append(sheet.Rows, report.LostRow{Kind: lostNames()[l.Kind], Case: l.Case, Region: l.Region, RegionName: unitName(h, l.Region),
 			OrgUnit: l.OrgUnit, OrgUnitName: l.OrgUnitName, Specialty: specialtyName(l.Specialty), Patient: l.Patient, Since: l.Since,
 			Days: l.DaysOverdue})
 	}

@@ -53,11 +53,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	if res == nil {
 		return
 	}
-	key := s.pageKey(r, res)
-	if servePage(w, key) {
+	key := s.pageKey(r)
+	if s.servePage(w, key) {
 		return
 	}
-	d := s.derive(res)
+	d := s.derive(r.Context(), res)
 	q := r.URL.Query()
 	v := ratingView{Layout: s.pageLayout(r.Context(), "Рейтинг цифровой зрелости", "rating", res), Name: res.Name, Criteria: d.criteria,
 		District: strings.ToUpper(q.Get("district")), Q: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort"), Dir: q.Get("dir")}

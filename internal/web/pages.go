@@ -20,43 +20,46 @@ import (
 	"github.com/cifra-health/cifra/internal/report"
 	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/stats"
+	"github.com/cifra-health/cifra/internal/web/cache"
 )
 
-//go:embed templates/*.html
+//go:embed templates
 var templateFS embed.FS
 
 //go:embed static
 var staticFS embed.FS
 
-// pages holds one template set per page, each with the shared layout.
-var pages = mustParsePages()
-
-var funcs = template.FuncMap{
-	"num":    func(n rating.Num, prec int) string { return rufmt.Number(float64(n), prec) },
-	"fnum":   rufmt.Number,
-	"arrow":  report.Arrow,
-	"plural": rufmt.Count,
-	"inum":   rufmt.Int,
-	"add":    func(a, b int) int { return a + b },
-	"sub":    func(a, b int) int { return a - b },
-	"date":   rufmt.Date,
-	"plabel": periodLabel,
-	"pct":    func(f float64) string { return rufmt.Percent(f, 1) },
-	"indent": func(d int) template.CSS { return template.CSS(fmt.Sprintf("padding-left:%.1frem", 0.4+1.4*float64(d))) },
-	"short":  func(s string) string { return strings.TrimSuffix(s, " федеральный округ") },
-	"changeClass": func(change, prev int) string {
-		switch {
-		case prev == 0:
-			return "new"
-		case change > 0:
-			return "up"
-		case change < 0:
-			return "down"
-		}
-		return "same"
-	},
+// pageFuncs are the functions the page templates call.
+func pageFuncs() template.FuncMap {
+	return template.FuncMap{
+		"num":    func(n rating.Num, prec int) string { return rufmt.Number(float64(n), prec) },
+		"fnum":   rufmt.Number,
+		"arrow":  report.Arrow,
+		"plural": rufmt.Count,
+		"inum":   rufmt.Int,
+		"add":    func(a, b int) int { return a + b },
+		"sub":    func(a, b int) int { return a - b },
+		"date":   rufmt.Date,
+		"plabel": periodLabel,
+		"pct":    func(f float64) string { return rufmt.Percent(f, 1) },
+		"indent": func(d int) template.CSS { return template.CSS(fmt.Sprintf("padding-left:%.1frem", 0.4+1.4*float64(d))) },
+		"short":  func(s string) string { return strings.TrimSuffix(s, " федеральный округ") },
+		"changeClass": func(change, prev int) string {
+			switch {
+			case prev == 0:
+				return "new"
+			case change > 0:
+				return "up"
+			case change < 0:
+				return "down"
+			}
+			return "same"
+		},
+	}
 }
 
+// mustParsePages parses one template set per page, each with the shared
+// layout.
 func mustParsePages() map[string]*template.Template {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -68,7 +71,7 @@ func mustParsePages() map[string]*template.Template {
 		if base == "layout" {
 			continue
 		}
-		t := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n))
+		t := template.Must(template.New("layout.html").Funcs(pageFuncs()).ParseFS(templateFS, "templates/layout.html", n))
 		out[base] = t
 	}
 	return out
@@ -140,10 +143,8 @@ func (s *Server) pageLayout(ctx context.Context, title, active string, res *rati
 	if res == nil {
 		return l
 	}
-	// Kept per workflow generation: every page of a period shares it, and
-	// only an approval step changes it.
-	v, err := storeCache.get(fmt.Sprintf("%p/accept/%s/%s/%d", s, res.Methodology, res.Period, s.cat.Generation()), time.Minute,
-		func() (any, error) { return s.acceptanceNote(ctx, res) })
+	// Every page of a period shares it.
+	v, err := s.cached(ctx, "accept", res.Methodology+"/"+res.Period, 256, func() (any, error) { return s.acceptanceNote(ctx, res) })
 	if err != nil {
 		s.log.Warn("acceptance note", "methodology", res.Methodology, "period", res.Period, "err", err)
 		return l
@@ -155,13 +156,13 @@ func (s *Server) pageLayout(ctx context.Context, title, active string, res *rati
 // render executes a page template into memory first, so that a template
 // failure still gets a proper error status, then writes it.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, data any) {
-	s.renderCached(w, r, "", name, data)
+	s.renderCached(w, r, cache.Key{}, name, data)
 }
 
-// renderCached is render that also keeps the page under key ("" = do not
-// keep) for servePage.
-func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key, name string, data any) {
-	t, ok := pages[name]
+// renderCached is render that also keeps the page under key (the zero Key:
+// do not keep) for servePage.
+func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key cache.Key, name string, data any) {
+	t, ok := s.pages[name]
 	if !ok {
 		s.fail(w, r, fmt.Errorf("no template %q", name))
 		return
@@ -171,8 +172,8 @@ func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key, name 
 		s.fail(w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
-	if key != "" {
-		renderedPages.put(key, b.Bytes())
+	if key != (cache.Key{}) {
+		s.cache.Put(key, b.Bytes(), int64(b.Len()))
 	}
 	writePage(w, b.Bytes())
 }
@@ -184,62 +185,20 @@ func writePage(w http.ResponseWriter, body []byte) {
 	_, _ = w.Write(body)
 }
 
-// pageKey names a rendered page: the objects it was built from (their
-// addresses change whenever the data are recomputed or reloaded) and the
-// request's path and canonical query.
-func (s *Server) pageKey(r *http.Request, from ...any) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "w%d|", s.cat.Generation())
-	for _, f := range from {
-		fmt.Fprintf(&b, "%p|", f)
-	}
-	b.WriteString(r.URL.Path)
-	b.WriteString("?")
-	b.WriteString(r.URL.Query().Encode())
-	return b.String()
+// pageKey names a rendered page: the request's path and canonical query
+// at the request's data generation. A page is the same for every caller
+// (the public pages show nothing that depends on who asks).
+func (s *Server) pageKey(r *http.Request) cache.Key {
+	return s.key(r.Context(), "page", r.URL.Path+"?"+r.URL.Query().Encode())
 }
 
 // servePage writes a kept page and reports whether there was one.
-func servePage(w http.ResponseWriter, key string) bool {
-	body, ok := renderedPages.get(key)
+func (s *Server) servePage(w http.ResponseWriter, key cache.Key) bool {
+	body, ok := s.cache.Get(key)
 	if ok {
-		writePage(w, body)
+		writePage(w, body.([]byte))
 	}
 	return ok
-}
-
-// pageCache keeps rendered pages. The same few pages are asked for again and
-// again while the data stay the same, so rendering once makes the server
-// time independent of the page's size. It is bounded because query strings
-// come from users; when full it starts over, which is simple and enough.
-type pageCache struct {
-	mu    sync.RWMutex
-	m     map[string][]byte
-	bytes int
-}
-
-const maxPageCacheBytes = 64 << 20
-
-var renderedPages = &pageCache{m: map[string][]byte{}}
-
-func (c *pageCache) get(key string) ([]byte, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	b, ok := c.m[key]
-	return b, ok
-}
-
-func (c *pageCache) put(key string, body []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.bytes+len(body) > maxPageCacheBytes || len(c.m) >= 4096 {
-		c.m, c.bytes = map[string][]byte{}, 0
-	}
-	if old, ok := c.m[key]; ok {
-		c.bytes -= len(old)
-	}
-	c.m[key] = body
-	c.bytes += len(body)
 }
 
 func cacheFor(d time.Duration, h http.Handler) http.Handler {
@@ -249,71 +208,10 @@ func cacheFor(d time.Duration, h http.Handler) http.Handler {
 	})
 }
 
-// ttlCache keeps values that come from the store for a short time: pages
-// are read far more often than data change, and a stale list for a few
-// seconds after an import is harmless. Only one caller loads a key at a
-// time; while it does, the others get the stale value (or wait for the
-// first one), so that an expiry under load is one query, not a hundred.
-type ttlCache struct {
-	mu sync.Mutex
-	m  map[string]*ttlEntry
-}
-
-type ttlEntry struct {
-	v       any
-	ok      bool
-	exp     time.Time
-	loading chan struct{} // non-nil while a caller loads
-}
-
-var storeCache = &ttlCache{m: map[string]*ttlEntry{}}
-
-func (c *ttlCache) get(key string, ttl time.Duration, load func() (any, error)) (any, error) {
-	for {
-		c.mu.Lock()
-		e := c.m[key]
-		if e == nil {
-			if len(c.m) > 1024 {
-				clear(c.m)
-			}
-			e = &ttlEntry{}
-			c.m[key] = e
-		}
-		if e.ok && time.Now().Before(e.exp) {
-			c.mu.Unlock()
-			return e.v, nil
-		}
-		if e.loading != nil {
-			if e.ok {
-				v := e.v
-				c.mu.Unlock()
-				return v, nil // stale while another caller refreshes
-			}
-			ch := e.loading
-			c.mu.Unlock()
-			<-ch
-			continue
-		}
-		ch := make(chan struct{})
-		e.loading = ch
-		c.mu.Unlock()
-
-		v, err := load()
-		c.mu.Lock()
-		if err == nil {
-			e.v, e.ok, e.exp = v, true, time.Now().Add(ttl)
-		}
-		e.loading = nil
-		c.mu.Unlock()
-		close(ch)
-		return v, err
-	}
-}
-
-// cachedPeriods lists a methodology's result periods, cached per server for
-// a few seconds.
+// cachedPeriods lists a methodology's result periods, cached per data
+// generation.
 func (s *Server) cachedPeriods(ctx context.Context, id string) ([]string, error) {
-	v, err := storeCache.get(fmt.Sprintf("%p/periods/%s", s, id), 5*time.Second, func() (any, error) {
+	v, err := s.cached(ctx, "periods", id, 1<<10, func() (any, error) {
 		return s.cat.Periods(ctx, id)
 	})
 	if err != nil {
@@ -328,8 +226,8 @@ func (s *Server) pageResult(w http.ResponseWriter, r *http.Request) *rating.Resu
 }
 
 // derived holds what pages compute from one result, so that each request
-// only filters and renders. Results are immutable once loaded, and a
-// recomputation yields a new *rating.Result, so the pointer is the key.
+// only filters and renders. It is kept per methodology, period and data
+// generation.
 type derived struct {
 	league   []report.LeagueRow
 	criteria []rating.NodeRef
@@ -344,17 +242,19 @@ type derived struct {
 	warm chan struct{}
 }
 
-var (
-	derivedMu    sync.Mutex
-	derivedCache = map[*rating.Result]*derived{}
-)
+// derivedCost is what a derived table is counted at in the cache: a
+// league of 85 rows with their cards.
+const derivedCost = 256 << 10
 
-func (s *Server) derive(res *rating.Result) *derived {
-	derivedMu.Lock()
-	defer derivedMu.Unlock()
-	if d, ok := derivedCache[res]; ok {
-		return d
-	}
+func (s *Server) derive(ctx context.Context, res *rating.Result) *derived {
+	gen := s.generation(ctx)
+	v, _ := s.cached(ctx, "derived", res.Methodology+"/"+res.Period, derivedCost, func() (any, error) {
+		return s.buildDerived(gen, res), nil
+	})
+	return v.(*derived)
+}
+
+func (s *Server) buildDerived(gen uint64, res *rating.Result) *derived {
 	h := s.cat.Hierarchy()
 	d := &derived{league: report.League(res, h), byCode: map[string]int{}, district: map[string]string{}, iso: map[string]string{}, cards: map[string]*ScorecardJSON{}, warm: make(chan struct{})}
 	for _, n := range res.Nodes {
@@ -370,27 +270,25 @@ func (s *Server) derive(res *rating.Result) *derived {
 			d.iso[row.Code] = row.Code
 		}
 	}
-	// Old results are dropped once many accumulate; they would only be
-	// recomputed.
-	if len(derivedCache) > 256 {
-		clear(derivedCache)
-	}
-	derivedCache[res] = d
 	// Region cards need the Monte Carlo rank intervals, the slowest thing
 	// a page shows; start it now, while the user reads the league table.
-	go func() {
+	// It runs on the server's context, so that Close stops it.
+	started := s.background(func(ctx context.Context) {
 		defer close(d.warm)
-		if _, err := s.uncertaintyFor(context.Background(), res, 0, 1); err != nil {
+		if _, err := s.uncertaintyFor(withGeneration(ctx, gen), res, 0, 1); err != nil && ctx.Err() == nil {
 			s.log.Warn("uncertainty warm-up", "methodology", res.Methodology, "period", res.Period, "err", err)
 		}
-	}()
+	})
+	if !started {
+		close(d.warm)
+	}
 	return d
 }
 
 // scorecard builds (once per result and unit) the region card's data with
 // the API's own code, so the page and /api/v1/…/scorecard agree.
 func (s *Server) cachedScorecard(ctx context.Context, res *rating.Result, u *orgunit.Unit, ui int) (*ScorecardJSON, error) {
-	d := s.derive(res)
+	d := s.derive(ctx, res)
 	d.mu.Lock()
 	sc, ok := d.cards[u.Code]
 	d.mu.Unlock()

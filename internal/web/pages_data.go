@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
-	"time"
 
 	"github.com/cifra-health/cifra/internal/index"
 	"github.com/cifra-health/cifra/internal/method"
@@ -13,6 +12,7 @@ import (
 	"github.com/cifra-health/cifra/internal/period"
 	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
+	"github.com/cifra-health/cifra/internal/web/response"
 )
 
 // treeRow is a node of the methodology tree with its weights.
@@ -42,7 +42,7 @@ type methodologyView struct {
 func (s *Server) methodologyPage(w http.ResponseWriter, r *http.Request) {
 	m, ok := s.cat.Methodology(r.PathValue("id"))
 	if !ok {
-		problem(w, r, http.StatusNotFound, fmt.Sprintf("unknown methodology %q", r.PathValue("id")))
+		response.Error(w, r, http.StatusNotFound, fmt.Sprintf("unknown methodology %q", r.PathValue("id")))
 		return
 	}
 	v := methodologyView{Layout: layoutOf(m.Name, "methodology", nil), M: m, Pipeline: m.Pipeline, Elements: len(m.DataElements)}
@@ -78,15 +78,15 @@ func (s *Server) methodologyPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	walk(m.Tree, 0, 1, 1)
-	vs, err := storeCache.get(fmt.Sprintf("%p/versions/%s", s, m.ID), 10*time.Second, func() (any, error) {
+	vs, err := s.cached(r.Context(), "versions", m.ID, 16<<10, func() (any, error) {
 		return s.cat.MethodologyVersions(r.Context(), m.ID)
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	key := s.pageKey(r, m, vs)
-	if servePage(w, key) {
+	key := s.pageKey(r)
+	if s.servePage(w, key) {
 		return
 	}
 	v.Versions = vs.([]store.MethodologyVersion)
@@ -239,7 +239,7 @@ func (s *Server) completenessPage(w http.ResponseWriter, r *http.Request) {
 	if m == nil {
 		var ok bool
 		if m, ok = s.cat.Methodology(res.Methodology); !ok {
-			problem(w, r, http.StatusNotFound, "unknown methodology")
+			response.Error(w, r, http.StatusNotFound, "unknown methodology")
 			return
 		}
 	}
@@ -248,15 +248,15 @@ func (s *Server) completenessPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	cv, err := storeCache.get(fmt.Sprintf("%p/completeness/%s/%s", s, m.ID, p), 30*time.Second, func() (any, error) {
+	cv, err := s.cached(r.Context(), "completeness", m.ID+"/"+p.String(), 256<<10, func() (any, error) {
 		return s.computeCompleteness(r.Context(), m, p)
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	key := s.pageKey(r, res, cv)
-	if servePage(w, key) {
+	key := s.pageKey(r)
+	if s.servePage(w, key) {
 		return
 	}
 	v := completenessView{Layout: s.pageLayout(r.Context(), "Полнота данных", "completeness", res), C: cv.(*completeness)}
@@ -267,7 +267,7 @@ func (s *Server) completenessPage(w http.ResponseWriter, r *http.Request) {
 	if code := r.URL.Query().Get("region"); code != "" {
 		u, ok := s.cat.Hierarchy().Lookup(code)
 		if !ok || u.Level != orgunit.Region {
-			problem(w, r, http.StatusNotFound, fmt.Sprintf("unknown region %q", code))
+			response.Error(w, r, http.StatusNotFound, fmt.Sprintf("unknown region %q", code))
 			return
 		}
 		for i := range v.C.Regions {

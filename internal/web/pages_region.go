@@ -9,6 +9,7 @@ import (
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/rating"
 	"github.com/cifra-health/cifra/internal/rufmt"
+	"github.com/cifra-health/cifra/internal/web/cache"
 )
 
 type regionView struct {
@@ -30,23 +31,23 @@ type regionView struct {
 // regionCard is what the region pages start from: the rating, the region
 // and its scorecard, and the key the page is kept under. It answers the
 // request itself (returning false) on a bad request or a kept page.
-func (s *Server) regionCard(w http.ResponseWriter, r *http.Request) (*rating.Result, *orgunit.Unit, *ScorecardJSON, string, bool) {
+func (s *Server) regionCard(w http.ResponseWriter, r *http.Request) (*rating.Result, *orgunit.Unit, *ScorecardJSON, cache.Key, bool) {
 	res := s.pageResult(w, r)
 	if res == nil {
-		return nil, nil, nil, "", false
+		return nil, nil, nil, cache.Key{}, false
 	}
 	u, ui := s.regionOf(w, r, res)
 	if u == nil {
-		return nil, nil, nil, "", false
+		return nil, nil, nil, cache.Key{}, false
 	}
-	key := s.pageKey(r, res)
-	if servePage(w, key) {
-		return nil, nil, nil, "", false
+	key := s.pageKey(r)
+	if s.servePage(w, key) {
+		return nil, nil, nil, cache.Key{}, false
 	}
 	sc, err := s.cachedScorecard(r.Context(), res, u, ui)
 	if err != nil {
 		s.fail(w, r, err)
-		return nil, nil, nil, "", false
+		return nil, nil, nil, cache.Key{}, false
 	}
 	return res, u, sc, key, true
 }

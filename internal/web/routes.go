@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cifra-health/cifra/internal/auth"
+	"github.com/cifra-health/cifra/internal/web/response"
 )
 
 // The route table: every route of the server, its access policy and its
@@ -46,7 +47,7 @@ func (s *Server) routes() {
 	s.route("GET /api/v1/regions/{code}/whatif", publicRead, s.whatIf)
 	s.route("GET /api/v1/uncertainty", publicRead, s.uncertaintyHandler)
 	s.route("GET /api/v1/", publicRead, func(w http.ResponseWriter, r *http.Request) {
-		problem(w, r, http.StatusNotFound, "no such API resource")
+		response.Error(w, r, http.StatusNotFound, "no such API resource")
 	})
 	s.route("GET /healthz", publicRead, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 

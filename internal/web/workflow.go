@@ -18,6 +18,7 @@ import (
 	"github.com/cifra-health/cifra/internal/rating"
 	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
+	"github.com/cifra-health/cifra/internal/web/response"
 	"github.com/cifra-health/cifra/internal/workflow"
 )
 
@@ -25,10 +26,6 @@ import (
 // with their states and the actions the caller may take, the period
 // closing, and the approval history. The data-entry form is entry.go, the
 // checks checks.go; the helpers they share live here.
-
-// workflowNow is the clock of the workflow pages (deadlines, timeliness);
-// tests move it.
-var workflowNow = time.Now
 
 // navLink is an item of the navigation for signed-in users.
 type navLink struct {
@@ -145,7 +142,7 @@ func parseDataSetPeriod(ds *method.DataSet, id string) (period.Period, error) {
 // current one and the four before it, newest first, then older periods
 // that hold data.
 func (s *Server) recentPeriods(ctx context.Context, ds *method.DataSet) ([]period.Period, error) {
-	cur := period.Of(workflowNow().In(rufmt.Moscow()), ds.PeriodType)
+	cur := period.Of(s.now().In(rufmt.Moscow()), ds.PeriodType)
 	out := []period.Period{cur}
 	for p := cur.Prev(); len(out) < 5; p = p.Prev() {
 		out = append(out, p)
@@ -164,8 +161,8 @@ func (s *Server) recentPeriods(ctx context.Context, ds *method.DataSet) ([]perio
 
 // defaultPeriod is the latest period whose deadline has come: the one
 // being reported now.
-func defaultPeriod(ds *method.DataSet) period.Period {
-	return period.Of(workflowNow().In(rufmt.Moscow()), ds.PeriodType).Prev()
+func (s *Server) defaultPeriod(ds *method.DataSet) period.Period {
+	return period.Of(s.now().In(rufmt.Moscow()), ds.PeriodType).Prev()
 }
 
 // unitValues reads the data set's values of the units for exactly period p
@@ -183,11 +180,11 @@ func (s *Server) queryRoot(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	}
 	u, ok := s.cat.Hierarchy().Lookup(code)
 	if !ok {
-		workMessage(w, r, p, http.StatusNotFound, "Нет такой организационной единицы", fmt.Sprintf("Код «%s» не найден в справочнике.", code))
+		s.workMessage(w, r, p, http.StatusNotFound, "Нет такой организационной единицы", fmt.Sprintf("Код «%s» не найден в справочнике.", code))
 		return "", false
 	}
 	if !s.auth().service().InScope(p, u.Code) {
-		workMessage(w, r, p, http.StatusForbidden, "Нет доступа", fmt.Sprintf("«%s» не входит в вашу область доступа.", u.Name))
+		s.workMessage(w, r, p, http.StatusForbidden, "Нет доступа", fmt.Sprintf("«%s» не входит в вашу область доступа.", u.Name))
 		return "", false
 	}
 	return u.Code, true
@@ -207,25 +204,25 @@ func (s *Server) pickDataSet(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		if len(all) > 0 {
 			return all[0], true
 		}
-		workMessage(w, r, p, http.StatusNotFound, "Нет форм отчётности", "Ни одна загруженная методика не описывает формы сбора данных.")
+		s.workMessage(w, r, p, http.StatusNotFound, "Нет форм отчётности", "Ни одна загруженная методика не описывает формы сбора данных.")
 		return dataSetRef{}, false
 	}
 	d, ok := s.dataSet(id)
 	if !ok {
-		workMessage(w, r, p, http.StatusNotFound, "Нет такой формы", fmt.Sprintf("Форма отчётности «%s» не найдена.", id))
+		s.workMessage(w, r, p, http.StatusNotFound, "Нет такой формы", fmt.Sprintf("Форма отчётности «%s» не найдена.", id))
 	}
 	return d, ok
 }
 
 // pickPeriod reads ?period= (default: the period being reported now).
-func pickPeriod(w http.ResponseWriter, r *http.Request, p *auth.Principal, ds *method.DataSet) (period.Period, bool) {
+func (s *Server) pickPeriod(w http.ResponseWriter, r *http.Request, p *auth.Principal, ds *method.DataSet) (period.Period, bool) {
 	id := r.URL.Query().Get("period")
 	if id == "" {
-		return defaultPeriod(ds), true
+		return s.defaultPeriod(ds), true
 	}
 	pe, err := parseDataSetPeriod(ds, id)
 	if err != nil {
-		workMessage(w, r, p, http.StatusBadRequest, "Неверный период", fmt.Sprintf("«%s» не является периодом формы «%s» (%s).", id, ds.Name, periodTypeLabel(ds.PeriodType)))
+		s.workMessage(w, r, p, http.StatusBadRequest, "Неверный период", fmt.Sprintf("«%s» не является периодом формы «%s» (%s).", id, ds.Name, periodTypeLabel(ds.PeriodType)))
 		return pe, false
 	}
 	return pe, true
@@ -251,24 +248,24 @@ type messageView struct {
 	Text    string
 }
 
-func workMessage(w http.ResponseWriter, r *http.Request, p *auth.Principal, status int, heading, text string) {
+func (s *Server) workMessage(w http.ResponseWriter, r *http.Request, p *auth.Principal, status int, heading, text string) {
 	v := messageView{Layout: workLayout(heading), Heading: heading, Text: text}
 	if p != nil {
 		v.WorkNav = workNav(p, "")
 	}
-	renderWork(w, r, status, "workflow_message", v)
+	s.renderWork(w, r, status, "workflow_message", v)
 }
 
 // renderWork renders a page of unpublished data: never cached, never framed.
-func renderWork(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	t, ok := pages[name]
+func (s *Server) renderWork(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	t, ok := s.pages[name]
 	if !ok {
-		problem(w, r, http.StatusInternalServerError, "no template "+name)
+		response.Error(w, r, http.StatusInternalServerError, "no template "+name)
 		return
 	}
 	var b strings.Builder
 	if err := t.Execute(&b, data); err != nil {
-		problem(w, r, http.StatusInternalServerError, "render "+name+": "+err.Error())
+		response.Error(w, r, http.StatusInternalServerError, "render "+name+": "+err.Error())
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -384,7 +381,7 @@ func (s *Server) workSelect(w http.ResponseWriter, r *http.Request) (*auth.Princ
 	if !ok {
 		return p, d, period.Period{}, workPick{}, false
 	}
-	pe, ok := pickPeriod(w, r, p, d.DS)
+	pe, ok := s.pickPeriod(w, r, p, d.DS)
 	if !ok {
 		return p, d, pe, workPick{}, false
 	}
@@ -465,7 +462,7 @@ func (s *Server) serveWorkflow(w http.ResponseWriter, r *http.Request, status in
 		s.fail(w, r, err)
 		return
 	}
-	now := workflowNow()
+	now := s.now()
 	counts := map[workflow.State]int{}
 	for _, u := range s.reportingUnits(d.DS, root) {
 		a, ok := approvals[u.Code]
@@ -492,7 +489,7 @@ func (s *Server) serveWorkflow(w http.ResponseWriter, r *http.Request, status in
 		s.fail(w, r, err)
 		return
 	}
-	renderWork(w, r, status, "workflow", v)
+	s.renderWork(w, r, status, "workflow", v)
 }
 
 // history reads the approval history within root (period closings, which
@@ -553,7 +550,7 @@ func (s *Server) workflowAction(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(ctx)
 	a, err := workflow.ParseAction(r.PathValue("action"))
 	if err != nil || a == workflow.Save {
-		workMessage(w, r, p, http.StatusNotFound, "Нет такого действия", fmt.Sprintf("Действие «%s» неизвестно.", r.PathValue("action")))
+		s.workMessage(w, r, p, http.StatusNotFound, "Нет такого действия", fmt.Sprintf("Действие «%s» неизвестно.", r.PathValue("action")))
 		return
 	}
 	// The same checks as the form's: the data set, a reporting unit of it
@@ -565,7 +562,7 @@ func (s *Server) workflowAction(w http.ResponseWriter, r *http.Request) {
 	d, u, pe, cur := t.d, t.unit, t.pe, t.appr
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
-		workMessage(w, r, p, http.StatusBadRequest, "Не удалось прочитать форму", "Повторите действие.")
+		s.workMessage(w, r, p, http.StatusBadRequest, "Не удалось прочитать форму", "Повторите действие.")
 		return
 	}
 	// The page to come back to: the table the button was on.
@@ -619,12 +616,12 @@ func (s *Server) closePeriod(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := principalFrom(ctx)
 	if !s.nationalScope(p) {
-		workMessage(w, r, p, http.StatusForbidden, "Нет доступа", "Закрыть период может только пользователь с общероссийской областью доступа.")
+		s.workMessage(w, r, p, http.StatusForbidden, "Нет доступа", "Закрыть период может только пользователь с общероссийской областью доступа.")
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
-		workMessage(w, r, p, http.StatusBadRequest, "Не удалось прочитать форму", "Повторите действие.")
+		s.workMessage(w, r, p, http.StatusBadRequest, "Не удалось прочитать форму", "Повторите действие.")
 		return
 	}
 	f := r.PostForm
@@ -637,13 +634,13 @@ func (s *Server) closePeriod(w http.ResponseWriter, r *http.Request) {
 	r.URL.RawQuery = q.Encode()
 	pe, err := period.Parse(f.Get("period"))
 	if err != nil {
-		workMessage(w, r, p, http.StatusBadRequest, "Неверный период", fmt.Sprintf("«%s» не является периодом.", f.Get("period")))
+		s.workMessage(w, r, p, http.StatusBadRequest, "Неверный период", fmt.Sprintf("«%s» не является периодом.", f.Get("period")))
 		return
 	}
 	reason := strings.TrimSpace(f.Get("reason"))
 	if reason == "" || len([]rune(reason)) > workflow.MaxReason {
 		if f.Get("dataset") == "" {
-			workMessage(w, r, p, http.StatusUnprocessableEntity, "Укажите причину", "Закрытие периода требует письменного обоснования.")
+			s.workMessage(w, r, p, http.StatusUnprocessableEntity, "Укажите причину", "Закрытие периода требует письменного обоснования.")
 			return
 		}
 		s.serveWorkflow(w, r, http.StatusUnprocessableEntity, fmt.Sprintf("Закрытие периода требует письменного обоснования (до %d символов).", workflow.MaxReason), "")
