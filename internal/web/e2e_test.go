@@ -248,7 +248,7 @@ func TestE2E(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer chromedp.Call(ctx, cdppage.RemoveScriptToEvaluateOnNewDocument, cdppage.RemoveScriptToEvaluateOnNewDocumentParams{Identifier: navs.Identifier})
+		defer chromedp.Call(ctx, cdppage.RemoveScriptToEvaluateOnNewDocument, cdppage.RemoveScriptToEvaluateOnNewDocumentParams(navs))
 		eval[any](ctx, t, `sessionStorage.setItem("navs", "0")`)
 		// Choosing a district submits the form (the script); a click on the
 		// button while that page is on its way must not send it again. The

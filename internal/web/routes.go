@@ -33,7 +33,7 @@ func (s *Server) routes() {
 	publicForm := RoutePolicy{Access: Public, Page: true}
 	ownAccount := RoutePolicy{Access: Authenticated, Scope: ScopeSelf, Page: true}
 
-	// Read API of published ratings (api.go, analytics.go).
+	// Read API of published ratings (api_*.go, analytics.go, scorecard.go).
 	s.route("GET /api/v1/orgunits", publicRead, s.orgUnits)
 	s.route("GET /api/v1/orgunits/{code}", publicRead, s.orgUnit)
 	s.route("GET /api/v1/methodologies", publicRead, s.methodologies)
@@ -51,7 +51,7 @@ func (s *Server) routes() {
 	})
 	s.route("GET /healthz", publicRead, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 
-	// Public pages and their assets (home.go, pages_*.go).
+	// Public pages and their assets (rating_page.go, *_page.go).
 	static, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		panic(fmt.Sprintf("web: static files: %v", err))
@@ -74,7 +74,7 @@ func (s *Server) routes() {
 	s.route("GET /api/v1/rating.xlsx", publicRead, s.leagueExport)
 	s.route("GET /api/v1/rating.csv", publicRead, s.leagueExport)
 
-	// Accounts (auth_pages.go, auth_tokens.go). Own API tokens: the scope
+	// Accounts (account_pages.go, account_tokens.go). Own API tokens: the scope
 	// is the owner's.
 	s.route("GET /login", publicForm, s.loginPage)
 	s.route("POST /login", publicForm, s.loginSubmit)
@@ -84,7 +84,7 @@ func (s *Server) routes() {
 	s.route("POST /account/tokens", pagePolicy(auth.UseTokens, ScopeSelf), s.createToken)
 	s.route("POST /account/tokens/{token}/revoke", pagePolicy(auth.UseTokens, ScopeSelf), s.revokeToken)
 
-	// Audit (auth_audit.go): data-value changes and approval steps within
+	// Audit (audit_page.go, audit_export.go, audit_query.go): data-value changes and approval steps within
 	// the caller's scope (?orgunit= must lie in it); methodologies concern
 	// every unit, but ?orgunit= is still checked so that the page's shared
 	// filters behave the same on every export; the security log is for
@@ -95,8 +95,8 @@ func (s *Server) routes() {
 	s.route("GET /api/v1/audit/methodologies", apiPolicy(auth.ReadAudit, ScopeQuery), s.auditMethodologiesExport)
 	s.route("GET /api/v1/audit/security", apiPolicy(auth.ReadAudit, ScopeNational), s.auditSecurityExport)
 
-	// Data collection: the import API (auth_import.go), the entry forms
-	// (entry.go), the approval workflow (workflow.go) and the checks
+	// Data collection: the import API (import_api.go), the entry forms
+	// (entry.go), the approval workflow (workflow_page.go; shared pieces in collect.go) and the checks
 	// (checks.go). Where the unit is in the path, the handler checks it
 	// against the scope (403) after resolving it; a workflow action's own
 	// permission (approve, accept…) is the handler's too. Closing freezes
@@ -110,7 +110,7 @@ func (s *Server) routes() {
 	s.route("POST /workflow/close", pagePolicy(auth.Accept, ScopeNational), s.closePeriod)
 	s.route("GET /checks", pagePolicy(auth.ReadData, ScopeQuery), s.checksPage)
 
-	// Scheduling feeds (feed_api.go, feed_pages.go, feed_push.go):
+	// Scheduling feeds (api_feed_*.go, slots_page.go, pathway_page.go, lost_xlsx.go, feed_push.go):
 	// aggregates are public like the rest of the read API; lists of lost
 	// cases name patients, so they need an account that may read data in
 	// the unit asked for.
