@@ -31,7 +31,7 @@ func (s *Server) renderAuth(w http.ResponseWriter, status int, name string, v an
 	w.Header().Set("X-Frame-Options", "DENY")
 	w.Header().Set("Content-Security-Policy", "frame-ancestors 'none'")
 	w.WriteHeader(status)
-	if err := s.account.ExecuteTemplate(w, name, v); err != nil {
+	if err := s.views.Account().ExecuteTemplate(w, name, v); err != nil {
 		s.log.Error("render account page", "page", name, "err", err)
 	}
 }

@@ -157,7 +157,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	if err := s.account.ExecuteTemplate(w, "audit", view); err != nil {
+	if err := s.views.Account().ExecuteTemplate(w, "audit", view); err != nil {
 		s.log.Error("render audit page", "err", err)
 	}
 }

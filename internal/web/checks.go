@@ -8,6 +8,7 @@ import (
 
 	"github.com/cifra-health/cifra/internal/catalog"
 	"github.com/cifra-health/cifra/internal/rufmt"
+	"github.com/cifra-health/cifra/internal/web/view"
 	"github.com/cifra-health/cifra/internal/workflow"
 )
 
@@ -38,9 +39,9 @@ type checkCompleteness struct {
 }
 
 type checksView struct {
-	Layout
+	view.Layout
 	workPick
-	WorkNav      []navLink
+	WorkNav      []view.NavLink
 	DSName       string
 	Due          string
 	Violations   []violationView

@@ -17,24 +17,16 @@ import (
 	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
 	"github.com/cifra-health/cifra/internal/web/response"
+	"github.com/cifra-health/cifra/internal/web/view"
 	"github.com/cifra-health/cifra/internal/workflow"
 )
 
-// navLink is an item of the navigation for signed-in users.
-type navLink struct {
-	Href, Label string
-	Active      bool
-}
-
-// WorkNav is empty on the public pages: they are cached for everyone, so
-// they cannot show links that depend on the caller's role. The workflow
-// pages shadow it with a field of the same name.
-func (Layout) WorkNav() []navLink { return nil }
-
 // workNav lists the data-collection pages the caller's role can use.
-func workNav(p *auth.Principal, active string) []navLink {
-	var out []navLink
-	add := func(href, label, key string) { out = append(out, navLink{href, label, key == active}) }
+func workNav(p *auth.Principal, active string) []view.NavLink {
+	var out []view.NavLink
+	add := func(href, label, key string) {
+		out = append(out, view.NavLink{Href: href, Label: label, Active: key == active})
+	}
 	if p.Can(auth.WriteData) {
 		add("/entry", "Ввод данных", "entry")
 	}
@@ -53,7 +45,7 @@ func workNav(p *auth.Principal, active string) []navLink {
 func lastDay(due time.Time) time.Time { return due.Add(-time.Second) }
 
 // workLayout is the layout of a signed-in page (no rating context).
-func workLayout(title string) Layout { return Layout{Title: title} }
+func workLayout(title string) view.Layout { return view.Layout{Title: title} }
 
 // dataSetRef is a data set with the methodology that defines it (and its
 // validation rules).
@@ -235,8 +227,8 @@ func periodTypeLabel(t period.Type) string {
 
 // messageView is a short page: an error or a notice.
 type messageView struct {
-	Layout
-	WorkNav []navLink
+	view.Layout
+	WorkNav []view.NavLink
 	Heading string
 	Text    string
 }
@@ -251,7 +243,7 @@ func (s *Server) workMessage(w http.ResponseWriter, r *http.Request, p *auth.Pri
 
 // renderWork renders a page of unpublished data: never cached, never framed.
 func (s *Server) renderWork(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	t, ok := s.pages[name]
+	t, ok := s.views.Page(name)
 	if !ok {
 		response.Error(w, r, http.StatusInternalServerError, "no template "+name)
 		return
@@ -281,8 +273,8 @@ type historyRow struct {
 // period selectors, the unit the page is about and the query that keeps
 // them on links to the sibling page.
 type workPick struct {
-	DataSets []Option
-	Periods  []Option
+	DataSets []view.Option
+	Periods  []view.Option
 	PeriodID string
 	PLabel   string
 	Root     string
@@ -326,7 +318,7 @@ func (s *Server) workPick(ctx context.Context, r *http.Request, ds *method.DataS
 	}
 	k.Back = template.URL("?" + q.Encode())
 	for _, o := range s.dataSets() {
-		k.DataSets = append(k.DataSets, Option{Value: o.DS.ID, Label: o.DS.Name, Selected: o.DS.ID == ds.ID})
+		k.DataSets = append(k.DataSets, view.Option{Value: o.DS.ID, Label: o.DS.Name, Selected: o.DS.ID == ds.ID})
 	}
 	ps, err := s.recentPeriods(ctx, ds)
 	if err != nil {
@@ -336,7 +328,7 @@ func (s *Server) workPick(ctx context.Context, r *http.Request, ds *method.DataS
 		ps = append([]period.Period{pe}, ps...)
 	}
 	for _, x := range ps {
-		k.Periods = append(k.Periods, Option{Value: x.String(), Label: x.Label(), Selected: x == pe})
+		k.Periods = append(k.Periods, view.Option{Value: x.String(), Label: x.Label(), Selected: x == pe})
 	}
 	return k, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
 	"github.com/cifra-health/cifra/internal/web/response"
+	"github.com/cifra-health/cifra/internal/web/view"
 )
 
 // complUnit is what one reporting unit (region or МО) has sent for a
@@ -138,9 +139,9 @@ func share(n, of int) float64 {
 }
 
 type completenessView struct {
-	Layout
+	view.Layout
 	C        *completeness
-	Periods  []Option
+	Periods  []view.Option
 	Region   *complUnit
 	Orgs     []complUnit
 	Complete string

@@ -19,6 +19,7 @@ import (
 	"github.com/cifra-health/cifra/internal/period"
 	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
+	"github.com/cifra-health/cifra/internal/web/view"
 	"github.com/cifra-health/cifra/internal/workflow"
 )
 
@@ -45,8 +46,8 @@ type entryGroup struct {
 }
 
 type entryListView struct {
-	Layout
-	WorkNav []navLink
+	view.Layout
+	WorkNav []view.NavLink
 	Groups  []entryGroup
 }
 
@@ -123,8 +124,8 @@ func (e entryRow) Described() string {
 }
 
 type entryView struct {
-	Layout
-	WorkNav    []navLink
+	view.Layout
+	WorkNav    []view.NavLink
 	DSID       string
 	DSName     string
 	Unit       *orgunit.Unit

@@ -12,6 +12,7 @@ import (
 	"github.com/cifra-health/cifra/internal/rating"
 	"github.com/cifra-health/cifra/internal/stats"
 	"github.com/cifra-health/cifra/internal/web/response"
+	"github.com/cifra-health/cifra/internal/web/view"
 )
 
 type placed struct {
@@ -23,7 +24,7 @@ type placed struct {
 }
 
 type indicatorView struct {
-	Layout
+	view.Layout
 	Ind       rating.IndicatorRef
 	Def       *method.Indicator
 	Formula   string
@@ -128,7 +129,7 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) {
 		if k >= 0 {
 			med = medianOf(pr.Values[k])
 		}
-		v.TrendRows = append(v.TrendRows, chart.Point{Label: shortPeriod(p), Value: med})
+		v.TrendRows = append(v.TrendRows, chart.Point{Label: view.ShortPeriod(p), Value: med})
 	}
 	v.Trend = chart.Line("Медиана по субъектам РФ по периодам", v.TrendRows, 1, false)
 	s.renderCached(w, r, key, "indicator", v)

@@ -16,6 +16,7 @@ import (
 	"github.com/cifra-health/cifra/internal/stats"
 	"github.com/cifra-health/cifra/internal/tilemap"
 	"github.com/cifra-health/cifra/internal/web/response"
+	"github.com/cifra-health/cifra/internal/web/view"
 )
 
 // palette runs from light (worst) to dark (best); text colour is chosen per
@@ -155,11 +156,11 @@ func classify(vals map[string]float64, prec int, unit string) (func(float64) int
 }
 
 type mapView struct {
-	Layout
+	view.Layout
 	By          string
 	Indicator   string
-	Indicators  []Option
-	Periods     []Option
+	Indicators  []view.Option
+	Periods     []view.Option
 	Map         template.HTML
 	Legend      []legendItem
 	LegendTitle string
@@ -183,9 +184,9 @@ func (s *Server) mapPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v.Indicators = append(v.Indicators, Option{Value: "", Label: "— итоговый балл —", Selected: v.Indicator == ""})
+	v.Indicators = append(v.Indicators, view.Option{Value: "", Label: "— итоговый балл —", Selected: v.Indicator == ""})
 	for _, in := range res.Indicators {
-		v.Indicators = append(v.Indicators, Option{Value: in.ID, Label: in.Name, Selected: in.ID == v.Indicator})
+		v.Indicators = append(v.Indicators, view.Option{Value: in.ID, Label: in.Name, Selected: in.ID == v.Indicator})
 	}
 	var tiles map[string]tile
 	switch {

@@ -8,6 +8,7 @@ import (
 	"github.com/cifra-health/cifra/internal/method"
 	"github.com/cifra-health/cifra/internal/store"
 	"github.com/cifra-health/cifra/internal/web/response"
+	"github.com/cifra-health/cifra/internal/web/view"
 )
 
 // treeRow is a node of the methodology tree with its weights.
@@ -24,7 +25,7 @@ type treeRow struct {
 }
 
 type methodologyView struct {
-	Layout
+	view.Layout
 	M        *method.Methodology
 	Rows     []treeRow
 	Pipeline index.Config

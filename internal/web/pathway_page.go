@@ -13,6 +13,7 @@ import (
 	"github.com/cifra-health/cifra/internal/chart"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/pathway"
+	"github.com/cifra-health/cifra/internal/web/view"
 )
 
 // The /slots and /pathway pages and the lost-case workbook. They show the
@@ -55,10 +56,10 @@ type lostGroup struct {
 }
 
 type pathwayView struct {
-	Layout
+	view.Layout
 	Empty        bool
 	Region       *orgunit.Unit
-	Regions      []Option
+	Regions      []view.Option
 	Days         int
 	M            PathwayJSON
 	Funnel       []funnelRow
@@ -149,7 +150,7 @@ func (s *Server) pathwayPage(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "private, no-store")
 	}
 	var b bytes.Buffer
-	t := s.pages["pathway"]
+	t, _ := s.views.Page("pathway") // parsed at start: it exists
 	if err := t.Execute(&b, v); err != nil {
 		s.fail(w, r, fmt.Errorf("render pathway: %w", err))
 		return

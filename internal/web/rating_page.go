@@ -10,6 +10,7 @@ import (
 
 	"github.com/cifra-health/cifra/internal/rating"
 	"github.com/cifra-health/cifra/internal/report"
+	"github.com/cifra-health/cifra/internal/web/view"
 )
 
 // ratingRow is a league-table line as the rating page shows it.
@@ -29,11 +30,11 @@ type column struct {
 }
 
 type ratingView struct {
-	Layout
+	view.Layout
 	Name          string
-	Methodologies []Option
-	Periods       []Option
-	Districts     []Option
+	Methodologies []view.Option
+	Periods       []view.Option
+	Districts     []view.Option
 	District      string
 	Q             string
 	Sort, Dir     string

@@ -10,10 +10,11 @@ import (
 	"github.com/cifra-health/cifra/internal/rating"
 	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/web/cache"
+	"github.com/cifra-health/cifra/internal/web/view"
 )
 
 type regionView struct {
-	Layout
+	view.Layout
 	Unit         *orgunit.Unit
 	ISO          string
 	In           string // "в Тульской области"
@@ -64,12 +65,12 @@ func (s *Server) regionPage(w http.ResponseWriter, r *http.Request) {
 	}
 	var pts, rks []chart.Point
 	for _, tp := range sc.Trend {
-		pts = append(pts, chart.Point{Label: shortPeriod(tp.Period), Value: float64(tp.Score)})
+		pts = append(pts, chart.Point{Label: view.ShortPeriod(tp.Period), Value: float64(tp.Score)})
 		rk := math.NaN()
 		if tp.Rank > 0 {
 			rk = float64(tp.Rank)
 		}
-		rks = append(rks, chart.Point{Label: shortPeriod(tp.Period), Value: rk})
+		rks = append(rks, chart.Point{Label: view.ShortPeriod(tp.Period), Value: rk})
 	}
 	v.Trend = chart.Line("Итоговый балл по периодам", pts, 1, false)
 	v.RankTrend = chart.Line("Место в рейтинге по периодам (выше — лучше)", rks, 0, true)
@@ -125,7 +126,7 @@ type explainRow struct {
 }
 
 type explainView struct {
-	Layout
+	view.Layout
 	Unit *orgunit.Unit
 	ISO  string
 	In   string

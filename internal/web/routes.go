@@ -1,13 +1,11 @@
 package web
 
 import (
-	"fmt"
-	"io/fs"
 	"net/http"
-	"time"
 
 	"github.com/cifra-health/cifra/internal/auth"
 	"github.com/cifra-health/cifra/internal/web/response"
+	"github.com/cifra-health/cifra/internal/web/view"
 )
 
 // The route table: every route of the server, its access policy and its
@@ -52,11 +50,7 @@ func (s *Server) routes() {
 	s.route("GET /healthz", publicRead, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 
 	// Public pages and their assets (rating_page.go, *_page.go).
-	static, err := fs.Sub(staticFS, "static")
-	if err != nil {
-		panic(fmt.Sprintf("web: static files: %v", err))
-	}
-	s.route("GET /static/", publicRead, http.StripPrefix("/static/", cacheFor(24*time.Hour, http.FileServerFS(static))).ServeHTTP)
+	s.route("GET /static/", publicRead, http.StripPrefix("/static/", view.Static()).ServeHTTP)
 	s.route("GET /{$}", publicRead, s.home)
 	s.route("GET /map", publicRead, s.mapPage)
 	s.route("GET /regions/{code}", publicRead, s.regionPage)

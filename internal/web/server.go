@@ -5,8 +5,6 @@ package web
 
 import (
 	"context"
-	"fmt"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -15,6 +13,7 @@ import (
 	"github.com/cifra-health/cifra/internal/catalog"
 	"github.com/cifra-health/cifra/internal/web/cache"
 	"github.com/cifra-health/cifra/internal/web/response"
+	"github.com/cifra-health/cifra/internal/web/view"
 )
 
 // DefaultMethodology is used when a request names none.
@@ -33,8 +32,7 @@ type Server struct {
 	mux      *http.ServeMux
 	table    []Route // what routes() registered (routes.go)
 	cache    *cache.Cache
-	pages    map[string]*template.Template // one set per page, each with the layout
-	account  *template.Template            // the login, account and audit pages
+	views    *view.Set // every page's template
 	accounts authState
 	// now is the clock of the workflow pages (deadlines, timeliness);
 	// tests set it.
@@ -59,7 +57,7 @@ func New(cat *catalog.Catalog, log *slog.Logger) *Server {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{cat: cat, log: log, mux: http.NewServeMux(), cache: cache.New(cacheEntries, cacheBytes),
-		pages: mustParsePages(), account: mustParseAccount(), now: time.Now, adhoc: make(chan struct{}, 1), ctx: ctx, cancel: cancel}
+		views: view.MustParse(), now: time.Now, adhoc: make(chan struct{}, 1), ctx: ctx, cancel: cancel}
 	s.accounts.cop = http.NewCrossOriginProtection()
 	s.routes()
 	return s
@@ -128,12 +126,4 @@ func (s *Server) cached(ctx context.Context, kind, id string, cost int64, load f
 		v, err := load()
 		return v, cost, err
 	})
-}
-
-func mustParseAccount() *template.Template {
-	t, err := template.ParseFS(templateFS, "templates/account/*.html")
-	if err != nil {
-		panic(fmt.Sprintf("web: account templates: %v", err))
-	}
-	return t
 }

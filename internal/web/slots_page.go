@@ -17,24 +17,25 @@ import (
 	"github.com/cifra-health/cifra/internal/report"
 	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/slots"
+	"github.com/cifra-health/cifra/internal/web/view"
 )
 
 // feedLayout is the layout of the feed pages, which belong to no rating.
-func (s *Server) feedLayout(ctx context.Context, title, active string) Layout {
-	l := Layout{Title: title, Active: active}
+func (s *Server) feedLayout(ctx context.Context, title, active string) view.Layout {
+	l := view.Layout{Title: title, Active: active}
 	if s.cat.FeedSynthetic(ctx) {
 		l.Synthetic, l.Note = true, report.SyntheticNote
 	}
 	return l
 }
 
-func (s *Server) regionOptions(selected *orgunit.Unit) []Option {
+func (s *Server) regionOptions(selected *orgunit.Unit) []view.Option {
 	h := s.cat.Hierarchy()
 	rs := h.AtLevel(orgunit.Region)
 	slices.SortFunc(rs, func(a, b *orgunit.Unit) int { return cmp.Compare(a.Name, b.Name) })
-	out := []Option{{Value: "", Label: "— все субъекты РФ —", Selected: selected == nil}}
+	out := []view.Option{{Value: "", Label: "— все субъекты РФ —", Selected: selected == nil}}
 	for _, u := range rs {
-		out = append(out, Option{Value: u.Code, Label: u.Name, Selected: selected != nil && selected.Code == u.Code})
+		out = append(out, view.Option{Value: u.Code, Label: u.Name, Selected: selected != nil && selected.Code == u.Code})
 	}
 	return out
 }
@@ -67,12 +68,12 @@ type trendRow struct {
 }
 
 type slotsView struct {
-	Layout
+	view.Layout
 	Empty         bool
 	Region        *orgunit.Unit
-	Regions       []Option
-	Snapshots     []Option
-	Specialties   []Option
+	Regions       []view.Option
+	Snapshots     []view.Option
+	Specialties   []view.Option
 	Specialty     string
 	Metric        string
 	Snapshot      time.Time
@@ -136,7 +137,7 @@ func (s *Server) slotsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Snapshot = at
 	for i := len(snaps) - 1; i >= 0; i-- {
-		v.Snapshots = append(v.Snapshots, Option{Value: snaps[i].UTC().Format(time.RFC3339), Label: rufmt.DateTime(snaps[i]) + " МСК", Selected: snaps[i].Equal(at)})
+		v.Snapshots = append(v.Snapshots, view.Option{Value: snaps[i].UTC().Format(time.RFC3339), Label: rufmt.DateTime(snaps[i]) + " МСК", Selected: snaps[i].Equal(at)})
 	}
 	av, err := s.moAvailability(ctx, at)
 	if err != nil {
@@ -167,9 +168,9 @@ func (s *Server) slotsPage(w http.ResponseWriter, r *http.Request) {
 		}
 		return cmp.Compare(specialtyName(a), specialtyName(b))
 	})
-	v.Specialties = []Option{{Value: "", Label: "— все специальности —", Selected: v.Specialty == ""}}
+	v.Specialties = []view.Option{{Value: "", Label: "— все специальности —", Selected: v.Specialty == ""}}
 	for _, sp := range allSpecs {
-		v.Specialties = append(v.Specialties, Option{Value: sp, Label: specialtyName(sp), Selected: sp == v.Specialty})
+		v.Specialties = append(v.Specialties, view.Option{Value: sp, Label: specialtyName(sp), Selected: sp == v.Specialty})
 	}
 	cols := allSpecs
 	if v.Specialty != "" {

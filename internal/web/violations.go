@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/cifra-health/cifra/internal/rufmt"
+	"github.com/cifra-health/cifra/internal/web/view"
 	"github.com/cifra-health/cifra/internal/workflow"
 )
 
@@ -41,7 +42,7 @@ func (s *Server) violationViews(d dataSetRef, vs []workflow.Violation) []violati
 	for i, v := range vs {
 		vv := violationView{ID: fmt.Sprintf("v-%d", i+1), Rule: v.Rule, Name: v.Name, OrgUnit: v.OrgUnit, Unit: v.OrgUnit,
 			Left: v.LeftText, Right: v.RightText, LeftV: rufmt.Number(v.Left, -1), RightV: rufmt.Number(v.Right, -1), Operator: operatorText(v.Operator),
-			FormURL: "/entry/" + url.PathEscape(d.DS.ID) + "/" + url.PathEscape(v.OrgUnit) + "/" + v.Period, PeriodID: v.Period, PLabel: periodLabel(v.Period)}
+			FormURL: "/entry/" + url.PathEscape(d.DS.ID) + "/" + url.PathEscape(v.OrgUnit) + "/" + v.Period, PeriodID: v.Period, PLabel: view.PeriodLabel(v.Period)}
 		if u, ok := h.Get(v.OrgUnit); ok {
 			vv.Unit = u.Name
 		}

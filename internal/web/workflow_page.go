@@ -13,6 +13,7 @@ import (
 	"github.com/cifra-health/cifra/internal/method"
 	"github.com/cifra-health/cifra/internal/period"
 	"github.com/cifra-health/cifra/internal/store"
+	"github.com/cifra-health/cifra/internal/web/view"
 	"github.com/cifra-health/cifra/internal/workflow"
 )
 
@@ -77,9 +78,9 @@ type workflowRow struct {
 }
 
 type workflowView struct {
-	Layout
+	view.Layout
 	workPick
-	WorkNav       []navLink
+	WorkNav       []view.NavLink
 	DS            *method.DataSet
 	Due           time.Time
 	Closed        *store.ClosedPeriod

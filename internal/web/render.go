@@ -3,122 +3,21 @@ package web
 import (
 	"bytes"
 	"context"
-	"embed"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
-	"time"
 
 	"github.com/cifra-health/cifra/internal/orgunit"
-	"github.com/cifra-health/cifra/internal/period"
 	"github.com/cifra-health/cifra/internal/rating"
 	"github.com/cifra-health/cifra/internal/report"
-	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/stats"
 	"github.com/cifra-health/cifra/internal/web/cache"
+	"github.com/cifra-health/cifra/internal/web/view"
 )
 
-//go:embed templates
-var templateFS embed.FS
-
-//go:embed static
-var staticFS embed.FS
-
-// pageFuncs are the functions the page templates call.
-func pageFuncs() template.FuncMap {
-	return template.FuncMap{
-		"num":    func(n rating.Num, prec int) string { return rufmt.Number(float64(n), prec) },
-		"fnum":   rufmt.Number,
-		"arrow":  report.Arrow,
-		"plural": rufmt.Count,
-		"inum":   rufmt.Int,
-		"add":    func(a, b int) int { return a + b },
-		"sub":    func(a, b int) int { return a - b },
-		"date":   rufmt.Date,
-		"plabel": periodLabel,
-		"pct":    func(f float64) string { return rufmt.Percent(f, 1) },
-		"indent": func(d int) template.CSS { return template.CSS(fmt.Sprintf("padding-left:%.1frem", 0.4+1.4*float64(d))) },
-		"short":  func(s string) string { return strings.TrimSuffix(s, " федеральный округ") },
-		"changeClass": func(change, prev int) string {
-			switch {
-			case prev == 0:
-				return "new"
-			case change > 0:
-				return "up"
-			case change < 0:
-				return "down"
-			}
-			return "same"
-		},
-	}
-}
-
-// mustParsePages parses one template set per page, each with the shared
-// layout.
-func mustParsePages() map[string]*template.Template {
-	names, err := fs.Glob(templateFS, "templates/*.html")
-	if err != nil {
-		panic(err)
-	}
-	out := map[string]*template.Template{}
-	for _, n := range names {
-		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" {
-			continue
-		}
-		t := template.Must(template.New("layout.html").Funcs(pageFuncs()).ParseFS(templateFS, "templates/layout.html", n))
-		out[base] = t
-	}
-	return out
-}
-
-func periodLabel(id string) string {
-	p, err := period.Parse(id)
-	if err != nil {
-		return id
-	}
-	return p.Label()
-}
-
-// shortPeriod is a compact Russian label for chart axes: "2019",
-// "I кв. 2019", "03.2019"; other types use the full label.
-func shortPeriod(id string) string {
-	p, err := period.Parse(id)
-	if err != nil {
-		return id
-	}
-	switch p.Type() {
-	case period.Yearly:
-		return strconv.Itoa(p.Year())
-	case period.Quarterly:
-		return [...]string{"", "I", "II", "III", "IV"}[p.Quarter()] + " кв. " + strconv.Itoa(p.Year())
-	case period.Monthly:
-		return fmt.Sprintf("%02d.%d", p.Month(), p.Year())
-	}
-	return p.Label()
-}
-
-// Layout is what the shared layout template needs from every page.
-type Layout struct {
-	Title       string
-	Active      string // nav item
-	Methodology string
-	Period      string
-	PeriodLabel string
-	Version     string
-	Synthetic   bool
-	Note        string
-	Acceptance  string // the rating rests on data not all accepted (acceptanceNote)
-	ComputedAt  time.Time
-	Query       template.URL // "?methodology=…&period=…" to keep the choice across pages
-}
-
-func layoutOf(title, active string, res *rating.Result) Layout {
-	l := Layout{Title: title, Active: active}
+func layoutOf(title, active string, res *rating.Result) view.Layout {
+	l := view.Layout{Title: title, Active: active}
 	if res == nil {
 		return l
 	}
@@ -137,7 +36,7 @@ func layoutOf(title, active string, res *rating.Result) Layout {
 
 // pageLayout is layoutOf with the note on a rating whose data are not all
 // accepted yet (acceptanceNote).
-func (s *Server) pageLayout(ctx context.Context, title, active string, res *rating.Result) Layout {
+func (s *Server) pageLayout(ctx context.Context, title, active string, res *rating.Result) view.Layout {
 	l := layoutOf(title, active, res)
 	if res == nil {
 		return l
@@ -161,7 +60,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, dat
 // renderCached is render that also keeps the page under key (the zero Key:
 // do not keep) for servePage.
 func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key cache.Key, name string, data any) {
-	t, ok := s.pages[name]
+	t, ok := s.views.Page(name)
 	if !ok {
 		s.fail(w, r, fmt.Errorf("no template %q", name))
 		return
@@ -174,14 +73,7 @@ func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key cache.
 	if key != (cache.Key{}) {
 		s.cache.Put(key, b.Bytes(), int64(b.Len()))
 	}
-	writePage(w, b.Bytes())
-}
-
-func writePage(w http.ResponseWriter, body []byte) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Cache-Control", "no-cache")
-	_, _ = w.Write(body)
+	view.WritePage(w, b.Bytes())
 }
 
 // pageKey names a rendered page: the request's path and canonical query
@@ -195,16 +87,9 @@ func (s *Server) pageKey(r *http.Request) cache.Key {
 func (s *Server) servePage(w http.ResponseWriter, key cache.Key) bool {
 	body, ok := s.cache.Get(key)
 	if ok {
-		writePage(w, body.([]byte))
+		view.WritePage(w, body.([]byte))
 	}
 	return ok
-}
-
-func cacheFor(d time.Duration, h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(d.Seconds())))
-		h.ServeHTTP(w, r)
-	})
 }
 
 // cachedPeriods lists a methodology's result periods, cached per data
