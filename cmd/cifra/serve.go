@@ -41,6 +41,7 @@ password once; CIFRA_ADMIN_PASSWORD sets it instead (it is then not printed).`,
 // serve runs the HTTP server until ctx ends, then shuts down gracefully.
 func serve(ctx context.Context, g *globals, c *catalog.Catalog, st *store.Store, addr string) error {
 	h := web.New(c, g.log)
+	defer h.Close() // stops the server's background work (warm-ups)
 	// The password comes from the environment, not a flag, so that it stays
 	// out of the process list and shell history.
 	if _, err := attachAuth(ctx, g, c, st, h, "", os.Getenv("CIFRA_ADMIN_PASSWORD")); err != nil {

@@ -146,6 +146,7 @@ func TestAttachAuthFirstStart(t *testing.T) {
 	}
 	defer st.Close()
 	h := web.New(c, nil)
+	defer h.Close()
 	if _, err := attachAuth(ctx, g, c, st, h, "", ""); err != nil {
 		t.Fatal(err)
 	}

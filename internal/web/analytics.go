@@ -8,6 +8,7 @@ import (
 
 	"github.com/cifra-health/cifra/internal/catalog"
 	"github.com/cifra-health/cifra/internal/rating"
+	"github.com/cifra-health/cifra/internal/web/response"
 )
 
 // AnalyticsJSON answers /api/v1/analytics in the spirit of DHIS2: one row per
@@ -31,7 +32,7 @@ func (s *Server) analytics(w http.ResponseWriter, r *http.Request) {
 		id = DefaultMethodology
 	}
 	if _, ok := s.cat.Methodology(id); !ok {
-		problem(w, r, http.StatusNotFound, fmt.Sprintf("unknown methodology %q", id))
+		response.Error(w, r, http.StatusNotFound, fmt.Sprintf("unknown methodology %q", id))
 		return
 	}
 	periods := split(q.Get("pe"))
@@ -42,7 +43,7 @@ func (s *Server) analytics(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if len(ps) == 0 {
-			problem(w, r, http.StatusNotFound, "no computed results")
+			response.Error(w, r, http.StatusNotFound, "no computed results")
 			return
 		}
 		periods = ps[len(ps)-1:]
@@ -51,7 +52,7 @@ func (s *Server) analytics(w http.ResponseWriter, r *http.Request) {
 	for _, p := range periods {
 		res, err := s.cat.Result(r.Context(), id, p)
 		if errors.Is(err, catalog.ErrNoResult) {
-			problem(w, r, http.StatusNotFound, err.Error())
+			response.Error(w, r, http.StatusNotFound, err.Error())
 			return
 		}
 		if err != nil {
@@ -61,7 +62,7 @@ func (s *Server) analytics(w http.ResponseWriter, r *http.Request) {
 		out.Synthetic = out.Synthetic || res.Synthetic
 		units, err := s.analyticsUnits(res, split(q.Get("ou")))
 		if err != nil {
-			problem(w, r, http.StatusBadRequest, err.Error())
+			response.Error(w, r, http.StatusBadRequest, err.Error())
 			return
 		}
 		items := split(q.Get("dx"))
@@ -73,7 +74,7 @@ func (s *Server) analytics(w http.ResponseWriter, r *http.Request) {
 		for _, dx := range items {
 			series, ok := seriesOf(res, dx)
 			if !ok {
-				problem(w, r, http.StatusBadRequest, fmt.Sprintf("dx %q is neither an indicator, a tree node nor a data element of %s", dx, id))
+				response.Error(w, r, http.StatusBadRequest, fmt.Sprintf("dx %q is neither an indicator, a tree node nor a data element of %s", dx, id))
 				return
 			}
 			for _, ui := range units {
@@ -83,7 +84,7 @@ func (s *Server) analytics(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	writeJSON(w, out)
+	response.JSON(w, out)
 }
 
 // seriesOf finds dx among a result's indicators, nodes and data elements.

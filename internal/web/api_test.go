@@ -15,7 +15,9 @@ import (
 func demoServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	c := catalogtest.Demo(t)
-	srv := httptest.NewServer(New(c, nil))
+	s := New(c, nil)
+	srv := httptest.NewServer(s)
+	t.Cleanup(s.Close) // after srv.Close: cleanups run last first
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cifra-health/cifra/internal/auth"
 	"github.com/cifra-health/cifra/internal/catalog"
@@ -112,9 +111,6 @@ func FuzzParseFormNumber(f *testing.F) {
 // repeat per input, and ties its cleanup to one input's *testing.T).
 func entryFuzzFixture(f *testing.F) (*authFixture, *account) {
 	f.Helper()
-	old := workflowNow
-	workflowNow = func() time.Time { return time.Date(2021, 4, 20, 12, 0, 0, 0, time.UTC) }
-	f.Cleanup(func() { workflowNow = old })
 	ctx := context.Background()
 	st, err := store.Open(ctx, "", nil)
 	if err != nil {
@@ -130,6 +126,8 @@ func entryFuzzFixture(f *testing.F) (*authFixture, *account) {
 	}
 	fx := &authFixture{srv: New(c, nil), st: st, svc: auth.New(st, c.Hierarchy, nil)}
 	fx.srv.UseAuth(fx.svc)
+	fx.fixClock()
+	f.Cleanup(fx.srv.Close)
 	mo := &account{login: "u-fuzz", password: "пароль u-fuzz", role: auth.MOOperator, scope: "MO-TUL-1", in: "MO-TUL-1"}
 	if _, _, err := fx.svc.CreateUser(ctx, "test", mo.login, mo.role, mo.scope, mo.password); err != nil {
 		f.Fatal(err)

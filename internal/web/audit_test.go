@@ -40,9 +40,9 @@ func (f *authFixture) addAuditAccount(t *testing.T, login string, role auth.Role
 
 func newAuditTrail(t *testing.T) *auditTrail {
 	t.Helper()
-	fixClock(t)
 	ctx := context.Background()
 	f := &auditTrail{authFixture: newAuthFixture(t)}
+	f.fixClock()
 	f.national = f.account(auth.Auditor)
 	f.tula = f.accounts[len(f.accounts)-1]
 	f.tam = f.addAuditAccount(t, "u-auditor-tam", auth.Auditor, "RU-TAM", "MO-TAM-1", "MO-TUL-1")

@@ -19,6 +19,7 @@ import (
 	"github.com/cifra-health/cifra/internal/catalog"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/store"
+	"github.com/cifra-health/cifra/internal/web/response"
 )
 
 // account is a test user: its session, a unit inside its scope and, unless
@@ -60,6 +61,7 @@ func newAuthFixture(t *testing.T) *authFixture {
 	}
 	f := &authFixture{srv: New(c, nil), st: st, svc: auth.New(st, c.Hierarchy, nil)}
 	f.srv.UseAuth(f.svc)
+	t.Cleanup(f.srv.Close)
 	plan := map[auth.Role][3]string{ // scope, unit in scope, unit out of scope
 		auth.FederalAdmin:     {"RU", "MO-TAM-1", ""},
 		auth.FederalAnalyst:   {"RU", "MO-TUL-2", ""},
@@ -465,8 +467,12 @@ func TestLoginLogoutHTTP(t *testing.T) {
 	w := f.do("GET", "/login?next=/account", "", "", "", "", "")
 	body := w.Body.String()
 	if w.Code != 200 || !strings.Contains(body, `<label for="login">Логин</label>`) || !strings.Contains(body, `value="/account"`) ||
-		!strings.Contains(body, ":focus") {
+		!strings.Contains(body, `href="/static/account.css"`) {
 		t.Fatalf("login page: %d %s", w.Code, body)
+	}
+	// Visible focus, from the page's stylesheet.
+	if css := f.do("GET", "/static/account.css", "", "", "", "", ""); css.Code != 200 || !strings.Contains(css.Body.String(), ":focus") {
+		t.Fatalf("account.css: %d %s", css.Code, css.Body.String())
 	}
 	if w := f.do("GET", "/login", "", "", "", "cifra_revoked", ""); w.Code != 200 {
 		t.Fatalf("login page with a stale bearer token: %d", w.Code)
@@ -681,8 +687,8 @@ func TestCSVSafe(t *testing.T) {
 		"": "", "admin": "admin", "=HYPERLINK(1)": "'=HYPERLINK(1)", "+7": "'+7", "@x": "'@x",
 		"-12.5": "-12.5", "-cmd": "'-cmd", "\tx": "'\tx",
 	} {
-		if got := csvSafe(in); got != want {
-			t.Errorf("csvSafe(%q) = %q, want %q", in, got, want)
+		if got := response.CSVSafe(in); got != want {
+			t.Errorf("response.CSVSafe(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

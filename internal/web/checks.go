@@ -8,6 +8,7 @@ import (
 
 	"github.com/cifra-health/cifra/internal/catalog"
 	"github.com/cifra-health/cifra/internal/rufmt"
+	"github.com/cifra-health/cifra/internal/web/view"
 	"github.com/cifra-health/cifra/internal/workflow"
 )
 
@@ -38,9 +39,9 @@ type checkCompleteness struct {
 }
 
 type checksView struct {
-	Layout
+	view.Layout
 	workPick
-	WorkNav      []navLink
+	WorkNav      []view.NavLink
 	DSName       string
 	Due          string
 	Violations   []violationView
@@ -67,7 +68,7 @@ func (s *Server) checksPage(w http.ResponseWriter, r *http.Request) {
 		codes[i], names[u.Code] = u.Code, u.Name
 	}
 	v.Units = len(units)
-	rep, err := s.cat.Check(ctx, catalog.DataSetRef(d), pe, codes, workflowNow())
+	rep, err := s.cat.Check(ctx, catalog.DataSetRef(d), pe, codes, s.now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -97,7 +98,7 @@ func (s *Server) checksPage(w http.ResponseWriter, r *http.Request) {
 	}
 	// The least complete first: those are the ones to chase.
 	sort.SliceStable(v.Completeness, func(i, j int) bool { return v.Completeness[i].Share < v.Completeness[j].Share })
-	renderWork(w, r, http.StatusOK, "checks", v)
+	s.renderWork(w, r, http.StatusOK, "checks", v)
 }
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }

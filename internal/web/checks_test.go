@@ -14,8 +14,8 @@ import (
 // TestChecksPage: violations, outliers and completeness, each limited to
 // the caller's scope.
 func TestChecksPage(t *testing.T) {
-	fixClock(t)
 	f := newAuthFixture(t)
+	f.fixClock()
 	v := func(de, unit string, x float64) datavalue.Value {
 		return datavalue.Value{DataElement: de, Period: "2021Q1", OrgUnit: unit, Value: x}
 	}

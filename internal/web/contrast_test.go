@@ -38,7 +38,7 @@ func TestTilePaletteContrast(t *testing.T) {
 	if c := contrast(t, "#777", "#fff"); c > 4.5 || c < 4.4 { // #777 on white is 4.48:1
 		t.Fatalf("contrast(#777, #fff) = %.2f", c)
 	}
-	pairs := append([]struct{ Fill, Text string }{{missingFill, "#111"}}, palette...)
+	pairs := append([]struct{ Fill, Text string }{{missingFill, "#111"}}, palette()...)
 	for _, p := range pairs {
 		if c := contrast(t, p.Fill, p.Text); c < 4.5 {
 			t.Errorf("tile %s with text %s: contrast %.2f < 4.5", p.Fill, p.Text, c)

@@ -19,6 +19,7 @@ import (
 	"github.com/cifra-health/cifra/internal/period"
 	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/store"
+	"github.com/cifra-health/cifra/internal/web/view"
 	"github.com/cifra-health/cifra/internal/workflow"
 )
 
@@ -45,8 +46,8 @@ type entryGroup struct {
 }
 
 type entryListView struct {
-	Layout
-	WorkNav []navLink
+	view.Layout
+	WorkNav []view.NavLink
 	Groups  []entryGroup
 }
 
@@ -62,7 +63,7 @@ func (s *Server) entryList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := entryListView{Layout: workLayout("Ввод данных"), WorkNav: workNav(p, "entry")}
-	now := workflowNow()
+	now := s.now()
 	for _, d := range s.dataSets() {
 		units := s.reportingUnits(d.DS, root)
 		if len(units) == 0 {
@@ -76,10 +77,10 @@ func (s *Server) entryList(w http.ResponseWriter, r *http.Request) {
 			}
 			ps = []period.Period{pe}
 		} else if len(units) <= 3 {
-			cur := defaultPeriod(d.DS)
+			cur := s.defaultPeriod(d.DS)
 			ps = []period.Period{cur.Next(), cur, cur.Prev(), cur.Prev().Prev()}
 		} else {
-			ps = []period.Period{defaultPeriod(d.DS)}
+			ps = []period.Period{s.defaultPeriod(d.DS)}
 		}
 		g := entryGroup{DS: d.DS.ID, Name: d.DS.Name}
 		for _, pe := range ps {
@@ -101,7 +102,7 @@ func (s *Server) entryList(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Groups = append(v.Groups, g)
 	}
-	renderWork(w, r, http.StatusOK, "entry", v)
+	s.renderWork(w, r, http.StatusOK, "entry", v)
 }
 
 // entryRow is one data element of the form.
@@ -122,56 +123,9 @@ func (e entryRow) Described() string {
 	return strings.Join(append(ids, e.Violations...), " ")
 }
 
-// violationView is a violated rule as the pages list it.
-type violationView struct {
-	ID, Rule, Name   string
-	OrgUnit, Unit    string
-	Left, Right      string // the expressions
-	LeftV, RightV    string // their values
-	Operator         string
-	Elements         []string // the data elements' names
-	FormURL          string
-	PeriodID, PLabel string
-}
-
-func operatorText(op string) string {
-	switch op {
-	case "==":
-		return "="
-	case "!=":
-		return "≠"
-	case "<=":
-		return "≤"
-	case ">=":
-		return "≥"
-	}
-	return op
-}
-
-func (s *Server) violationViews(d dataSetRef, vs []workflow.Violation) []violationView {
-	h := s.cat.Hierarchy()
-	out := make([]violationView, len(vs))
-	for i, v := range vs {
-		vv := violationView{ID: fmt.Sprintf("v-%d", i+1), Rule: v.Rule, Name: v.Name, OrgUnit: v.OrgUnit, Unit: v.OrgUnit,
-			Left: v.LeftText, Right: v.RightText, LeftV: rufmt.Number(v.Left, -1), RightV: rufmt.Number(v.Right, -1), Operator: operatorText(v.Operator),
-			FormURL: "/entry/" + url.PathEscape(d.DS.ID) + "/" + url.PathEscape(v.OrgUnit) + "/" + v.Period, PeriodID: v.Period, PLabel: periodLabel(v.Period)}
-		if u, ok := h.Get(v.OrgUnit); ok {
-			vv.Unit = u.Name
-		}
-		for _, de := range v.DataElements {
-			name, _ := d.element(de)
-			if !slices.Contains(vv.Elements, name) {
-				vv.Elements = append(vv.Elements, name)
-			}
-		}
-		out[i] = vv
-	}
-	return out
-}
-
 type entryView struct {
-	Layout
-	WorkNav    []navLink
+	view.Layout
+	WorkNav    []view.NavLink
 	DSID       string
 	DSName     string
 	Unit       *orgunit.Unit
@@ -212,22 +166,22 @@ func (s *Server) entryTarget(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	ctx := r.Context()
 	d, ok := s.dataSet(r.PathValue("dataset"))
 	if !ok {
-		workMessage(w, r, p, http.StatusNotFound, "Нет такой формы", fmt.Sprintf("Форма отчётности «%s» не найдена.", r.PathValue("dataset")))
+		s.workMessage(w, r, p, http.StatusNotFound, "Нет такой формы", fmt.Sprintf("Форма отчётности «%s» не найдена.", r.PathValue("dataset")))
 		return nil, false
 	}
 	u, ok := s.cat.Hierarchy().Lookup(r.PathValue("orgunit"))
 	if !ok || !slices.ContainsFunc(s.reportingUnits(d.DS, u.Code), func(x *orgunit.Unit) bool { return x.Code == u.Code }) {
-		workMessage(w, r, p, http.StatusNotFound, "Нет такой организации", fmt.Sprintf("«%s» не отчитывается по форме «%s».", r.PathValue("orgunit"), d.DS.Name))
+		s.workMessage(w, r, p, http.StatusNotFound, "Нет такой организации", fmt.Sprintf("«%s» не отчитывается по форме «%s».", r.PathValue("orgunit"), d.DS.Name))
 		return nil, false
 	}
 	pe, err := parseDataSetPeriod(d.DS, r.PathValue("period"))
 	if err != nil {
-		workMessage(w, r, p, http.StatusBadRequest, "Неверный период", fmt.Sprintf("«%s» не является периодом формы «%s» (%s).", r.PathValue("period"), d.DS.Name, periodTypeLabel(d.DS.PeriodType)))
+		s.workMessage(w, r, p, http.StatusBadRequest, "Неверный период", fmt.Sprintf("«%s» не является периодом формы «%s» (%s).", r.PathValue("period"), d.DS.Name, periodTypeLabel(d.DS.PeriodType)))
 		return nil, false
 	}
 	if !s.auth().service().InScope(p, u.Code) {
 		s.log.Warn("entry form outside scope refused", "login", p.Login, "scope", p.Scope, "unit", u.Code, "method", r.Method)
-		workMessage(w, r, p, http.StatusForbidden, "Нет доступа", fmt.Sprintf("«%s» не входит в вашу область доступа.", u.Name))
+		s.workMessage(w, r, p, http.StatusForbidden, "Нет доступа", fmt.Sprintf("«%s» не входит в вашу область доступа.", u.Name))
 		return nil, false
 	}
 	t := &entryTarget{d: d, unit: u, pe: pe}
@@ -290,7 +244,7 @@ func (s *Server) buildEntry(ctx context.Context, p *auth.Principal, t *entryTarg
 		Unit: t.unit, PeriodID: t.pe.String(), PLabel: t.pe.Label(), PrevLabel: prevP.Label(), State: t.appr.State,
 		Due: workflow.Due(t.d.DS, t.pe), ReadOnly: readOnlyReason(p, t)}
 	v.Action = "/entry/" + url.PathEscape(v.DSID) + "/" + url.PathEscape(t.unit.Code) + "/" + v.PeriodID
-	v.Timeliness = workflow.TimelinessOf(t.appr.SubmittedAt, v.Due, workflowNow())
+	v.Timeliness = workflow.TimelinessOf(t.appr.SubmittedAt, v.Due, s.now())
 	v.Due = lastDay(v.Due)
 	v.Editable = v.ReadOnly == ""
 	v.CanSubmit = v.Editable && p.Can(auth.Submit)
@@ -347,7 +301,7 @@ func (s *Server) entryForm(w http.ResponseWriter, r *http.Request) {
 	case "submit":
 		v.Notice = "Данные отправлены на утверждение."
 	}
-	renderWork(w, r, http.StatusOK, "entry_form", v)
+	s.renderWork(w, r, http.StatusOK, "entry_form", v)
 }
 
 // maxEntryBytes bounds a form: a few dozen numbers and comments.
@@ -401,7 +355,7 @@ func (s *Server) entrySave(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxEntryBytes)
 	if err := r.ParseForm(); err != nil {
-		workMessage(w, r, p, http.StatusBadRequest, "Не удалось прочитать форму", "Форма слишком велика или повреждена; повторите ввод.")
+		s.workMessage(w, r, p, http.StatusBadRequest, "Не удалось прочитать форму", "Форма слишком велика или повреждена; повторите ввод.")
 		return
 	}
 	action := workflow.Save
@@ -415,7 +369,7 @@ func (s *Server) entrySave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		v.Error = msg
-		renderWork(w, r, status, "entry_form", v)
+		s.renderWork(w, r, status, "entry_form", v)
 	}
 	if reason := readOnlyReason(p, t); reason != "" {
 		render(http.StatusConflict, nil, nil, "Изменения не сохранены. "+reason)

@@ -22,11 +22,8 @@ func entryPath(unit, periodID string) string {
 }
 
 // fixClock puts the workflow pages on 20 April 2021 (2021Q1 due 8 April).
-func fixClock(t *testing.T) {
-	t.Helper()
-	old := workflowNow
-	workflowNow = func() time.Time { return time.Date(2021, 4, 20, 12, 0, 0, 0, time.UTC) }
-	t.Cleanup(func() { workflowNow = old })
+func (f *authFixture) fixClock() {
+	f.srv.now = func() time.Time { return time.Date(2021, 4, 20, 12, 0, 0, 0, time.UTC) }
 }
 
 // post sends a same-origin form as a's session.
@@ -73,8 +70,8 @@ func (f *authFixture) changes(t *testing.T) int {
 // TestEntryAccess: every role × in and out of scope, reading and saving
 // the form.
 func TestEntryAccess(t *testing.T) {
-	fixClock(t)
 	f := newAuthFixture(t)
+	f.fixClock()
 	if w := f.get(nil, entryPath("MO-TUL-1", "2021Q1")); w.Code != http.StatusSeeOther {
 		t.Fatalf("anonymous: %d", w.Code)
 	}
@@ -136,8 +133,8 @@ func TestEntryAccess(t *testing.T) {
 // TestEntryBadNumber: a precise Russian message naming the field, and
 // nothing written — not even the good fields.
 func TestEntryBadNumber(t *testing.T) {
-	fixClock(t)
 	f := newAuthFixture(t)
+	f.fixClock()
 	mo := f.account(auth.MOOperator)
 	for _, tc := range []struct{ in, want string }{
 		{"12а", "это не число"},
@@ -178,8 +175,8 @@ func TestEntryBadNumber(t *testing.T) {
 // (audited with source "form"), the violation is shown, submitting is
 // refused until it is fixed.
 func TestEntryDraftSubmit(t *testing.T) {
-	fixClock(t)
 	f := newAuthFixture(t)
+	f.fixClock()
 	ctx := context.Background()
 	mo := f.account(auth.MOOperator)
 	path := entryPath("MO-TUL-1", "2021Q1")

@@ -127,7 +127,7 @@ func TestFeedAPI(t *testing.T) {
 	var pw PathwayJSON
 	decode(t, get("/api/v1/feed/pathway", 200), &pw)
 	funnel := pathway.Funnel(cases, pathway.DefaultFunnel)
-	if pw.Cases != len(cases) || len(pw.Funnel) != len(funnel) || len(pw.Durations) != len(durationPairs) || len(pw.Edges) == 0 {
+	if pw.Cases != len(cases) || len(pw.Funnel) != len(funnel) || len(pw.Durations) != len(durationPairs()) || len(pw.Edges) == 0 {
 		t.Fatalf("pathway: %d cases (direct %d), %d funnel steps, %d durations, %d edges", pw.Cases, len(cases), len(pw.Funnel), len(pw.Durations), len(pw.Edges))
 	}
 	for i, s := range funnel {

@@ -15,6 +15,7 @@ import (
 	"github.com/cifra-health/cifra/internal/catalog"
 	"github.com/cifra-health/cifra/internal/feed"
 	"github.com/cifra-health/cifra/internal/store"
+	"github.com/cifra-health/cifra/internal/web/response"
 )
 
 // maxFeedPushBytes bounds a pushed feed: the body is spooled to a temporary
@@ -39,7 +40,7 @@ type FeedPushJSON struct {
 
 // recordProblem is a 422 naming the bad record.
 type recordProblem struct {
-	Problem
+	response.Problem
 	Line  int    `json:"line"`
 	Field string `json:"field,omitempty"`
 }
@@ -196,13 +197,13 @@ func (s *Server) pushFeed(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(ctx)
 	format, err := pushFormat(r)
 	if err != nil {
-		problem(w, r, http.StatusUnsupportedMediaType, err.Error())
+		response.Error(w, r, http.StatusUnsupportedMediaType, err.Error())
 		return
 	}
 	opt := store.FeedOptions{Actor: p.Login}
 	if v := r.URL.Query().Get("snapshot"); v != "" {
 		if opt.Snapshot, err = feed.ParseTime([]byte(v)); err != nil {
-			problem(w, r, http.StatusBadRequest, fmt.Sprintf("snapshot: %v", err))
+			response.Error(w, r, http.StatusBadRequest, fmt.Sprintf("snapshot: %v", err))
 			return
 		}
 	}
@@ -218,10 +219,10 @@ func (s *Server) pushFeed(w http.ResponseWriter, r *http.Request) {
 	if _, err := io.Copy(tmp, http.MaxBytesReader(w, r.Body, maxFeedPushBytes)); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			problem(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes", mbe.Limit))
+			response.Error(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes", mbe.Limit))
 			return
 		}
-		problem(w, r, http.StatusBadRequest, fmt.Sprintf("read request body: %v", err))
+		response.Error(w, r, http.StatusBadRequest, fmt.Sprintf("read request body: %v", err))
 		return
 	}
 	const name = "request"
@@ -265,7 +266,7 @@ func (s *Server) pushFeed(w http.ResponseWriter, r *http.Request) {
 		if unknown > 0 {
 			detail = fmt.Sprintf("nothing loaded: %d medical organisations lie outside your scope %s and %d records name no medical organisation known to lie in it", len(out), p.Scope, unknown)
 		}
-		writeProblem(w, http.StatusForbidden, unknownProblem{scopeProblem: scopeProblem{Problem: Problem{Type: "about:blank",
+		response.WriteProblem(w, http.StatusForbidden, unknownProblem{scopeProblem: scopeProblem{Problem: response.Problem{Type: "about:blank",
 			Title: http.StatusText(http.StatusForbidden), Status: http.StatusForbidden, Detail: detail, Instance: r.URL.Path},
 			OutOfScope: append([]string{}, out...)}, Unmapped: unknown})
 		return
@@ -291,7 +292,7 @@ func (s *Server) pushFeed(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, resp)
+	response.JSON(w, resp)
 }
 
 // feedLoadError answers a failed read or load: a bad record is a 422 naming
@@ -301,13 +302,13 @@ func (s *Server) pushFeed(w http.ResponseWriter, r *http.Request) {
 func (s *Server) feedLoadError(w http.ResponseWriter, r *http.Request, err error, body bool) {
 	var re *feed.RecordError
 	if errors.As(err, &re) {
-		writeProblem(w, http.StatusUnprocessableEntity, recordProblem{Problem: Problem{Type: "about:blank",
+		response.WriteProblem(w, http.StatusUnprocessableEntity, recordProblem{Problem: response.Problem{Type: "about:blank",
 			Title: http.StatusText(http.StatusUnprocessableEntity), Status: http.StatusUnprocessableEntity,
 			Detail: "nothing loaded: " + re.Error(), Instance: r.URL.Path}, Line: re.Line, Field: re.Field})
 		return
 	}
 	if body && !errors.Is(err, context.Canceled) {
-		problem(w, r, http.StatusUnprocessableEntity, "nothing loaded: "+err.Error())
+		response.Error(w, r, http.StatusUnprocessableEntity, "nothing loaded: "+err.Error())
 		return
 	}
 	s.fail(w, r, err)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -339,37 +338,3 @@ func TestPageServerTime(t *testing.T) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// TestTTLCache checks that concurrent callers of an expired key cause one
-// load and that a failed load is not kept.
-func TestTTLCache(t *testing.T) {
-	c := &ttlCache{m: map[string]*ttlEntry{}}
-	var mu sync.Mutex
-	loads := 0
-	load := func() (any, error) {
-		mu.Lock()
-		loads++
-		mu.Unlock()
-		time.Sleep(20 * time.Millisecond)
-		return loads, nil
-	}
-	var wg sync.WaitGroup
-	for range 50 {
-		wg.Go(func() {
-			if _, err := c.get("k", time.Hour, load); err != nil {
-				t.Error(err)
-			}
-		})
-	}
-	wg.Wait()
-	if loads != 1 {
-		t.Fatalf("%d loads for 50 concurrent callers, want 1", loads)
-	}
-	if _, err := c.get("bad", time.Hour, func() (any, error) { return nil, errors.New("boom") }); err == nil {
-		t.Fatal("error not returned")
-	}
-	v, err := c.get("bad", time.Hour, func() (any, error) { return 7, nil })
-	if err != nil || v != 7 {
-		t.Fatalf("after a failed load: %v, %v", v, err)
-	}
-}

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
 
 	"github.com/cifra-health/cifra/internal/report"
+	"github.com/cifra-health/cifra/internal/web/response"
 )
 
 // document renders into memory first, so that a failure mid-way is a
@@ -16,16 +16,13 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request, contentType, f
 	var buf bytes.Buffer
 	if err := render(&buf); err != nil {
 		if errors.Is(err, report.ErrNotRated) {
-			problem(w, r, http.StatusNotFound, err.Error())
+			response.Error(w, r, http.StatusNotFound, err.Error())
 			return
 		}
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": fileName}))
-	w.Header().Set("Content-Length", fmt.Sprint(buf.Len()))
-	_, _ = buf.WriteTo(w)
+	response.Attachment(w, contentType, fileName, &buf)
 }
 
 // region resolves {code} (ISO, ОКАТО or name) to a region code, writing a
@@ -34,7 +31,7 @@ func (s *Server) regionCode(w http.ResponseWriter, r *http.Request) (string, boo
 	code := r.PathValue("code")
 	u, ok := s.cat.Hierarchy().Lookup(code)
 	if !ok {
-		problem(w, r, http.StatusNotFound, fmt.Sprintf("unknown region %q", code))
+		response.Error(w, r, http.StatusNotFound, fmt.Sprintf("unknown region %q", code))
 		return "", false
 	}
 	return u.Code, true
@@ -52,7 +49,7 @@ func (s *Server) governorPDF(w http.ResponseWriter, r *http.Request) {
 	g, err := report.NewGovernor(res, s.cat.Hierarchy(), code)
 	if err != nil {
 		if errors.Is(err, report.ErrNotRated) {
-			problem(w, r, http.StatusNotFound, err.Error())
+			response.Error(w, r, http.StatusNotFound, err.Error())
 			return
 		}
 		s.fail(w, r, err)

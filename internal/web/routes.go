@@ -1,12 +1,11 @@
 package web
 
 import (
-	"fmt"
-	"io/fs"
 	"net/http"
-	"time"
 
 	"github.com/cifra-health/cifra/internal/auth"
+	"github.com/cifra-health/cifra/internal/web/response"
+	"github.com/cifra-health/cifra/internal/web/view"
 )
 
 // The route table: every route of the server, its access policy and its
@@ -32,7 +31,7 @@ func (s *Server) routes() {
 	publicForm := RoutePolicy{Access: Public, Page: true}
 	ownAccount := RoutePolicy{Access: Authenticated, Scope: ScopeSelf, Page: true}
 
-	// Read API of published ratings (api.go, analytics.go).
+	// Read API of published ratings (api_*.go, analytics.go, scorecard.go).
 	s.route("GET /api/v1/orgunits", publicRead, s.orgUnits)
 	s.route("GET /api/v1/orgunits/{code}", publicRead, s.orgUnit)
 	s.route("GET /api/v1/methodologies", publicRead, s.methodologies)
@@ -46,16 +45,12 @@ func (s *Server) routes() {
 	s.route("GET /api/v1/regions/{code}/whatif", publicRead, s.whatIf)
 	s.route("GET /api/v1/uncertainty", publicRead, s.uncertaintyHandler)
 	s.route("GET /api/v1/", publicRead, func(w http.ResponseWriter, r *http.Request) {
-		problem(w, r, http.StatusNotFound, "no such API resource")
+		response.Error(w, r, http.StatusNotFound, "no such API resource")
 	})
 	s.route("GET /healthz", publicRead, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 
-	// Public pages and their assets (home.go, pages_*.go).
-	static, err := fs.Sub(staticFS, "static")
-	if err != nil {
-		panic(fmt.Sprintf("web: static files: %v", err))
-	}
-	s.route("GET /static/", publicRead, http.StripPrefix("/static/", cacheFor(24*time.Hour, http.FileServerFS(static))).ServeHTTP)
+	// Public pages and their assets (rating_page.go, *_page.go).
+	s.route("GET /static/", publicRead, http.StripPrefix("/static/", view.Static()).ServeHTTP)
 	s.route("GET /{$}", publicRead, s.home)
 	s.route("GET /map", publicRead, s.mapPage)
 	s.route("GET /regions/{code}", publicRead, s.regionPage)
@@ -73,7 +68,7 @@ func (s *Server) routes() {
 	s.route("GET /api/v1/rating.xlsx", publicRead, s.leagueExport)
 	s.route("GET /api/v1/rating.csv", publicRead, s.leagueExport)
 
-	// Accounts (auth_pages.go, auth_tokens.go). Own API tokens: the scope
+	// Accounts (account_pages.go, account_tokens.go). Own API tokens: the scope
 	// is the owner's.
 	s.route("GET /login", publicForm, s.loginPage)
 	s.route("POST /login", publicForm, s.loginSubmit)
@@ -83,7 +78,7 @@ func (s *Server) routes() {
 	s.route("POST /account/tokens", pagePolicy(auth.UseTokens, ScopeSelf), s.createToken)
 	s.route("POST /account/tokens/{token}/revoke", pagePolicy(auth.UseTokens, ScopeSelf), s.revokeToken)
 
-	// Audit (auth_audit.go): data-value changes and approval steps within
+	// Audit (audit_page.go, audit_export.go, audit_query.go): data-value changes and approval steps within
 	// the caller's scope (?orgunit= must lie in it); methodologies concern
 	// every unit, but ?orgunit= is still checked so that the page's shared
 	// filters behave the same on every export; the security log is for
@@ -94,8 +89,8 @@ func (s *Server) routes() {
 	s.route("GET /api/v1/audit/methodologies", apiPolicy(auth.ReadAudit, ScopeQuery), s.auditMethodologiesExport)
 	s.route("GET /api/v1/audit/security", apiPolicy(auth.ReadAudit, ScopeNational), s.auditSecurityExport)
 
-	// Data collection: the import API (auth_import.go), the entry forms
-	// (entry.go), the approval workflow (workflow.go) and the checks
+	// Data collection: the import API (import_api.go), the entry forms
+	// (entry.go), the approval workflow (workflow_page.go; shared pieces in collect.go) and the checks
 	// (checks.go). Where the unit is in the path, the handler checks it
 	// against the scope (403) after resolving it; a workflow action's own
 	// permission (approve, accept…) is the handler's too. Closing freezes
@@ -109,7 +104,7 @@ func (s *Server) routes() {
 	s.route("POST /workflow/close", pagePolicy(auth.Accept, ScopeNational), s.closePeriod)
 	s.route("GET /checks", pagePolicy(auth.ReadData, ScopeQuery), s.checksPage)
 
-	// Scheduling feeds (feed_api.go, feed_pages.go, feed_push.go):
+	// Scheduling feeds (api_feed_*.go, slots_page.go, pathway_page.go, lost_xlsx.go, feed_push.go):
 	// aggregates are public like the rest of the read API; lists of lost
 	// cases name patients, so they need an account that may read data in
 	// the unit asked for.

@@ -29,8 +29,8 @@ func (f *authFixture) submitted(t *testing.T, a *account, unit string) {
 // TestWorkflowActions walks submit → approve → accept → unlock with every
 // role in and out of scope at each step.
 func TestWorkflowActions(t *testing.T) {
-	fixClock(t)
 	f := newAuthFixture(t)
+	f.fixClock()
 	mo, reg, analyst := f.account(auth.MOOperator), f.account(auth.RegionalOperator), f.account(auth.FederalAnalyst)
 	gov := f.account(auth.Governor)
 	f.submitted(t, mo, "MO-TUL-1")
@@ -117,8 +117,8 @@ func TestWorkflowActions(t *testing.T) {
 // TestWorkflowClose: closing needs a national federal role and a reason,
 // and freezes the period's forms and actions.
 func TestWorkflowClose(t *testing.T) {
-	fixClock(t)
 	f := newAuthFixture(t)
+	f.fixClock()
 	admin, reg, mo := f.account(auth.FederalAdmin), f.account(auth.RegionalOperator), f.account(auth.MOOperator)
 	f.submitted(t, mo, "MO-TUL-1")
 	if w := f.post(reg, "/workflow/close", url.Values{"period": {"2021Q1"}, "reason": {"конец года"}}); w.Code != http.StatusForbidden {
@@ -156,8 +156,8 @@ func TestWorkflowClose(t *testing.T) {
 // TestAcceptanceNote: the rating's note counts accepted unit × quarter
 // reports within the rating's period.
 func TestAcceptanceNote(t *testing.T) {
-	fixClock(t)
 	f := newAuthFixture(t)
+	f.fixClock()
 	ctx := context.Background()
 	res := &rating.Result{Methodology: DefaultMethodology, Period: "2021"}
 	note, err := f.srv.acceptanceNote(ctx, res)

@@ -9,10 +9,12 @@ import (
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/rating"
 	"github.com/cifra-health/cifra/internal/rufmt"
+	"github.com/cifra-health/cifra/internal/web/cache"
+	"github.com/cifra-health/cifra/internal/web/view"
 )
 
 type regionView struct {
-	Layout
+	view.Layout
 	Unit         *orgunit.Unit
 	ISO          string
 	In           string // "в Тульской области"
@@ -30,23 +32,23 @@ type regionView struct {
 // regionCard is what the region pages start from: the rating, the region
 // and its scorecard, and the key the page is kept under. It answers the
 // request itself (returning false) on a bad request or a kept page.
-func (s *Server) regionCard(w http.ResponseWriter, r *http.Request) (*rating.Result, *orgunit.Unit, *ScorecardJSON, string, bool) {
+func (s *Server) regionCard(w http.ResponseWriter, r *http.Request) (*rating.Result, *orgunit.Unit, *ScorecardJSON, cache.Key, bool) {
 	res := s.pageResult(w, r)
 	if res == nil {
-		return nil, nil, nil, "", false
+		return nil, nil, nil, cache.Key{}, false
 	}
 	u, ui := s.regionOf(w, r, res)
 	if u == nil {
-		return nil, nil, nil, "", false
+		return nil, nil, nil, cache.Key{}, false
 	}
-	key := s.pageKey(r, res)
-	if servePage(w, key) {
-		return nil, nil, nil, "", false
+	key := s.pageKey(r)
+	if s.servePage(w, key) {
+		return nil, nil, nil, cache.Key{}, false
 	}
 	sc, err := s.cachedScorecard(r.Context(), res, u, ui)
 	if err != nil {
 		s.fail(w, r, err)
-		return nil, nil, nil, "", false
+		return nil, nil, nil, cache.Key{}, false
 	}
 	return res, u, sc, key, true
 }
@@ -63,12 +65,12 @@ func (s *Server) regionPage(w http.ResponseWriter, r *http.Request) {
 	}
 	var pts, rks []chart.Point
 	for _, tp := range sc.Trend {
-		pts = append(pts, chart.Point{Label: shortPeriod(tp.Period), Value: float64(tp.Score)})
+		pts = append(pts, chart.Point{Label: view.ShortPeriod(tp.Period), Value: float64(tp.Score)})
 		rk := math.NaN()
 		if tp.Rank > 0 {
 			rk = float64(tp.Rank)
 		}
-		rks = append(rks, chart.Point{Label: shortPeriod(tp.Period), Value: rk})
+		rks = append(rks, chart.Point{Label: view.ShortPeriod(tp.Period), Value: rk})
 	}
 	v.Trend = chart.Line("Итоговый балл по периодам", pts, 1, false)
 	v.RankTrend = chart.Line("Место в рейтинге по периодам (выше — лучше)", rks, 0, true)
@@ -124,7 +126,7 @@ type explainRow struct {
 }
 
 type explainView struct {
-	Layout
+	view.Layout
 	Unit *orgunit.Unit
 	ISO  string
 	In   string

@@ -50,7 +50,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		v := s.accountView(r)
 		v.Error = "Не удалось прочитать форму."
-		renderAuth(w, http.StatusBadRequest, "account", v)
+		s.renderAuth(w, http.StatusBadRequest, "account", v)
 		return
 	}
 	name := strings.TrimSpace(r.PostForm.Get("name"))
@@ -60,7 +60,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		if err != nil || n < 1 || n > 3650 {
 			v := s.accountView(r)
 			v.Error = "Срок действия — целое число дней от 1 до 3650."
-			renderAuth(w, http.StatusBadRequest, "account", v)
+			s.renderAuth(w, http.StatusBadRequest, "account", v)
 			return
 		}
 		ttl = time.Duration(n) * 24 * time.Hour
@@ -68,7 +68,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	if name == "" || len(name) > 100 {
 		v := s.accountView(r)
 		v.Error = "Укажите название токена (до 100 символов)."
-		renderAuth(w, http.StatusBadRequest, "account", v)
+		s.renderAuth(w, http.StatusBadRequest, "account", v)
 		return
 	}
 	secret, _, err := s.auth().service().CreateToken(r.Context(), p.Login, p.Login, name, "", ttl)
@@ -78,7 +78,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.accountView(r)
 	v.NewToken = secret
-	renderAuth(w, http.StatusOK, "account", v)
+	s.renderAuth(w, http.StatusOK, "account", v)
 }
 
 // revokeToken is POST /account/tokens/{token}/revoke, for the caller's own
@@ -102,7 +102,7 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		v := s.accountView(r)
 		v.Error = "Токен не найден или уже отозван."
-		renderAuth(w, http.StatusNotFound, "account", v)
+		s.renderAuth(w, http.StatusNotFound, "account", v)
 		return
 	}
 	if err := svc.RevokeToken(r.Context(), p.Login, id); err != nil {

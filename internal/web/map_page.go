@@ -1,13 +1,13 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"math"
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/cifra-health/cifra/internal/orgunit"
@@ -15,40 +15,33 @@ import (
 	"github.com/cifra-health/cifra/internal/rufmt"
 	"github.com/cifra-health/cifra/internal/stats"
 	"github.com/cifra-health/cifra/internal/tilemap"
+	"github.com/cifra-health/cifra/internal/web/response"
+	"github.com/cifra-health/cifra/internal/web/view"
 )
 
 // palette runs from light (worst) to dark (best); text colour is chosen per
 // class so that every label passes WCAG AA.
-var palette = []struct{ Fill, Text string }{
-	{"#eff3ff", "#111"}, {"#bdd7e7", "#111"}, {"#6baed6", "#111"}, {"#3182bd", "#000"}, {"#08519c", "#fff"},
+func palette() []struct{ Fill, Text string } {
+	return []struct{ Fill, Text string }{
+		{"#eff3ff", "#111"}, {"#bdd7e7", "#111"}, {"#6baed6", "#111"}, {"#3182bd", "#000"}, {"#08519c", "#fff"},
+	}
 }
 
 const missingFill = "#d9d9d9"
 
 const mapCols, mapRows = 18, 9
 
-var (
-	layoutMu    sync.Mutex
-	layoutCache = map[*orgunit.Hierarchy]tilemap.Layout{}
-)
-
-// tileLayout places the hierarchy's regions once per hierarchy.
-func tileLayout(h *orgunit.Hierarchy) tilemap.Layout {
-	layoutMu.Lock()
-	defer layoutMu.Unlock()
-	if l, ok := layoutCache[h]; ok {
-		return l
-	}
-	var rs []tilemap.Region
-	for _, u := range h.AtLevel(orgunit.Region) {
-		rs = append(rs, tilemap.Region{Code: u.Code, Lat: u.Lat, Lon: u.Lon})
-	}
-	l := tilemap.Place(rs, mapCols, mapRows)
-	if len(layoutCache) > 8 {
-		clear(layoutCache)
-	}
-	layoutCache[h] = l
-	return l
+// tileLayout places the hierarchy's regions, once per data generation
+// (reloading the hierarchy advances it).
+func (s *Server) tileLayout(ctx context.Context) tilemap.Layout {
+	v, _ := s.cached(ctx, "tiles", "", 16<<10, func() (any, error) {
+		var rs []tilemap.Region
+		for _, u := range s.cat.Hierarchy().AtLevel(orgunit.Region) {
+			rs = append(rs, tilemap.Region{Code: u.Code, Lat: u.Lat, Lon: u.Lon})
+		}
+		return tilemap.Place(rs, mapCols, mapRows), nil
+	})
+	return v.(tilemap.Layout)
 }
 
 // tile is what one map square shows.
@@ -91,8 +84,7 @@ func clip(s string, n int) string {
 }
 
 // tileMapSVG draws the tile grid; every tile is a link to the region card.
-func tileMapSVG(h *orgunit.Hierarchy, tiles map[string]tile, title string, query template.URL) template.HTML {
-	l := tileLayout(h)
+func tileMapSVG(h *orgunit.Hierarchy, l tilemap.Layout, tiles map[string]tile, title string, query template.URL) template.HTML {
 	const tw, th, gap = 66.0, 54.0, 4.0
 	w, hh := float64(l.Cols)*(tw+gap), float64(l.Rows)*(th+gap)
 	var b strings.Builder
@@ -114,8 +106,8 @@ func tileMapSVG(h *orgunit.Hierarchy, tiles map[string]tile, title string, query
 		}
 		t := tiles[u.Code]
 		fill, text := missingFill, "#111"
-		if t.Class >= 0 && t.Class < len(palette) {
-			fill, text = palette[t.Class].Fill, palette[t.Class].Text
+		if t.Class >= 0 && t.Class < len(palette()) {
+			fill, text = palette()[t.Class].Fill, palette()[t.Class].Text
 		}
 		x, y := float64(c.Col)*(tw+gap), float64(c.Row)*(th+gap)
 		esc := template.HTMLEscapeString
@@ -141,7 +133,7 @@ func classify(vals map[string]float64, prec int, unit string) (func(float64) int
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
 	}
-	n := len(palette)
+	n := len(palette())
 	if math.IsInf(lo, 0) {
 		return func(float64) int { return -1 }, []legendItem{{missingFill, "#111", "нет данных"}}
 	}
@@ -157,18 +149,18 @@ func classify(vals map[string]float64, prec int, unit string) (func(float64) int
 	}
 	var legend []legendItem
 	for k := range n {
-		legend = append(legend, legendItem{palette[k].Fill, palette[k].Text, fmt.Sprintf("%s – %s%s", rufmt.Number(lo+step*float64(k), prec), rufmt.Number(lo+step*float64(k+1), prec), unit)})
+		legend = append(legend, legendItem{palette()[k].Fill, palette()[k].Text, fmt.Sprintf("%s – %s%s", rufmt.Number(lo+step*float64(k), prec), rufmt.Number(lo+step*float64(k+1), prec), unit)})
 	}
 	legend = append(legend, legendItem{missingFill, "#111", "нет данных"})
 	return class, legend
 }
 
 type mapView struct {
-	Layout
+	view.Layout
 	By          string
 	Indicator   string
-	Indicators  []Option
-	Periods     []Option
+	Indicators  []view.Option
+	Periods     []view.Option
 	Map         template.HTML
 	Legend      []legendItem
 	LegendTitle string
@@ -181,8 +173,8 @@ func (s *Server) mapPage(w http.ResponseWriter, r *http.Request) {
 	if res == nil {
 		return
 	}
-	key := s.pageKey(r, res)
-	if servePage(w, key) {
+	key := s.pageKey(r)
+	if s.servePage(w, key) {
 		return
 	}
 	q := r.URL.Query()
@@ -192,29 +184,29 @@ func (s *Server) mapPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v.Indicators = append(v.Indicators, Option{Value: "", Label: "— итоговый балл —", Selected: v.Indicator == ""})
+	v.Indicators = append(v.Indicators, view.Option{Value: "", Label: "— итоговый балл —", Selected: v.Indicator == ""})
 	for _, in := range res.Indicators {
-		v.Indicators = append(v.Indicators, Option{Value: in.ID, Label: in.Name, Selected: in.ID == v.Indicator})
+		v.Indicators = append(v.Indicators, view.Option{Value: in.ID, Label: in.Name, Selected: in.ID == v.Indicator})
 	}
 	var tiles map[string]tile
 	switch {
 	case v.Indicator != "":
 		ii := indicatorIndex(res, v.Indicator)
 		if ii < 0 {
-			problem(w, r, http.StatusNotFound, fmt.Sprintf("unknown indicator %q", v.Indicator))
+			response.Error(w, r, http.StatusNotFound, fmt.Sprintf("unknown indicator %q", v.Indicator))
 			return
 		}
-		tiles, v.Legend = indicatorTiles(s, res, ii)
+		tiles, v.Legend = indicatorTiles(r.Context(), s, res, ii)
 		v.By, v.LegendTitle = "indicator", res.Indicators[ii].Name
 	case v.By == "grade":
-		tiles, v.Legend = scoreTiles(s, res, true)
+		tiles, v.Legend = scoreTiles(r.Context(), s, res, true)
 		v.LegendTitle = "Уровень цифровой зрелости"
 	default:
 		v.By = "score"
-		tiles, v.Legend = scoreTiles(s, res, false)
+		tiles, v.Legend = scoreTiles(r.Context(), s, res, false)
 		v.LegendTitle = "Итоговый балл"
 	}
-	v.Map = tileMapSVG(s.cat.Hierarchy(), tiles, "Карта субъектов РФ: "+v.LegendTitle, v.Query)
+	v.Map = tileMapSVG(s.cat.Hierarchy(), s.tileLayout(r.Context()), tiles, "Карта субъектов РФ: "+v.LegendTitle, v.Query)
 	for _, u := range s.cat.Hierarchy().AtLevel(orgunit.Region) {
 		if t, ok := tiles[u.Code]; ok {
 			v.Regions = append(v.Regions, t)
@@ -223,8 +215,8 @@ func (s *Server) mapPage(w http.ResponseWriter, r *http.Request) {
 	s.renderCached(w, r, key, "map", v)
 }
 
-func scoreTiles(s *Server, res *rating.Result, byGrade bool) (map[string]tile, []legendItem) {
-	d := s.derive(res)
+func scoreTiles(ctx context.Context, s *Server, res *rating.Result, byGrade bool) (map[string]tile, []legendItem) {
+	d := s.derive(ctx, res)
 	vals := map[string]float64{}
 	for _, lr := range d.league {
 		vals[lr.Code] = float64(lr.Score)
@@ -236,9 +228,9 @@ func scoreTiles(s *Server, res *rating.Result, byGrade bool) (map[string]tile, [
 		legend = nil
 		n := len(res.Grades)
 		for i, g := range res.Grades {
-			k := len(palette) - 1 - i*(len(palette)-1)/max(1, n-1)
+			k := len(palette()) - 1 - i*(len(palette())-1)/max(1, n-1)
 			gradeClass[g.Name] = k
-			legend = append(legend, legendItem{palette[k].Fill, palette[k].Text, g.Label})
+			legend = append(legend, legendItem{palette()[k].Fill, palette()[k].Text, g.Label})
 		}
 		legend = append(legend, legendItem{missingFill, "#111", "нет оценки"})
 	}
@@ -274,7 +266,7 @@ func indicatorIndex(res *rating.Result, id string) int {
 // indicatorTiles colours by the indicator's normalised score, so that
 // darker is better whatever the indicator's direction; the tile shows the
 // raw value.
-func indicatorTiles(s *Server, res *rating.Result, ii int) (map[string]tile, []legendItem) {
+func indicatorTiles(ctx context.Context, s *Server, res *rating.Result, ii int) (map[string]tile, []legendItem) {
 	in := res.Indicators[ii]
 	vals := map[string]float64{}
 	for u, ref := range res.Units {
@@ -290,14 +282,15 @@ func indicatorTiles(s *Server, res *rating.Result, ii int) (map[string]tile, []l
 		}
 	}
 	ranks := valueRanks(res, ii)
+	d := s.derive(ctx, res)
 	out := map[string]tile{}
 	for u, ref := range res.Units {
 		v := float64(res.Values[ii][u])
 		k := class(v)
 		if lower && k >= 0 {
-			k = len(palette) - 1 - k
+			k = len(palette()) - 1 - k
 		}
-		t := tile{Code: ref.Code, ISO: s.derive(res).iso[ref.Code], Name: ref.Name, Value: rufmt.Number(v, 1), Class: k}
+		t := tile{Code: ref.Code, ISO: d.iso[ref.Code], Name: ref.Name, Value: rufmt.Number(v, 1), Class: k}
 		if math.IsNaN(v) {
 			t.Detail = ref.Name + ": нет данных"
 		} else {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cifra-health/cifra/internal/rating"
 	"github.com/cifra-health/cifra/internal/report"
+	"github.com/cifra-health/cifra/internal/web/view"
 )
 
 // ratingRow is a league-table line as the rating page shows it.
@@ -29,11 +30,11 @@ type column struct {
 }
 
 type ratingView struct {
-	Layout
+	view.Layout
 	Name          string
-	Methodologies []Option
-	Periods       []Option
-	Districts     []Option
+	Methodologies []view.Option
+	Periods       []view.Option
+	Districts     []view.Option
 	District      string
 	Q             string
 	Sort, Dir     string
@@ -53,11 +54,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	if res == nil {
 		return
 	}
-	key := s.pageKey(r, res)
-	if servePage(w, key) {
+	key := s.pageKey(r)
+	if s.servePage(w, key) {
 		return
 	}
-	d := s.derive(res)
+	d := s.derive(r.Context(), res)
 	q := r.URL.Query()
 	v := ratingView{Layout: s.pageLayout(r.Context(), "Рейтинг цифровой зрелости", "rating", res), Name: res.Name, Criteria: d.criteria,
 		District: strings.ToUpper(q.Get("district")), Q: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort"), Dir: q.Get("dir")}

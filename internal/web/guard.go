@@ -6,36 +6,21 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"runtime"
 	"strings"
 	"sync"
-	"weak"
 
 	"github.com/cifra-health/cifra/internal/auth"
+	"github.com/cifra-health/cifra/internal/web/response"
 )
 
-// authState is the per-server account machinery. It lives beside Server
-// rather than in it because api.go belongs to the read API; the weak key
-// lets a dropped Server (tests make many) be collected.
+// authState is the server's account machinery (Server.accounts).
 type authState struct {
 	mu  sync.RWMutex
 	svc *auth.Service
 	cop *http.CrossOriginProtection
 }
 
-var authStates sync.Map // weak.Pointer[Server] → *authState
-
-func (s *Server) auth() *authState {
-	key := weak.Make(s)
-	if v, ok := authStates.Load(key); ok {
-		return v.(*authState)
-	}
-	v, loaded := authStates.LoadOrStore(key, &authState{cop: http.NewCrossOriginProtection()})
-	if !loaded {
-		runtime.AddCleanup(s, func(k weak.Pointer[Server]) { authStates.Delete(k) }, key)
-	}
-	return v.(*authState)
-}
+func (s *Server) auth() *authState { return &s.accounts }
 
 // UseAuth attaches the account service: logins, sessions, API tokens and
 // the write endpoints. Without it the read API works as before and every
@@ -140,7 +125,7 @@ func (s *Server) guard(pol RoutePolicy, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !safeMethod(r.Method) {
 			if err := st.cop.Check(r); err != nil {
-				problem(w, r, http.StatusForbidden, "cross-origin request refused")
+				response.Error(w, r, http.StatusForbidden, "cross-origin request refused")
 				return
 			}
 		}
@@ -149,7 +134,7 @@ func (s *Server) guard(pol RoutePolicy, h http.HandlerFunc) http.Handler {
 				h(w, r)
 				return
 			}
-			problem(w, r, http.StatusServiceUnavailable, "accounts are not enabled on this server")
+			response.Error(w, r, http.StatusServiceUnavailable, "accounts are not enabled on this server")
 			return
 		}
 		p, err := st.principal(r.Context(), r)
@@ -172,7 +157,7 @@ func (s *Server) guard(pol RoutePolicy, h http.HandlerFunc) http.Handler {
 				return
 			}
 			if pol.Perm != "" && !p.Can(pol.Perm) {
-				problem(w, r, http.StatusForbidden, "the role "+string(p.Role)+" lacks the permission "+string(pol.Perm))
+				response.Error(w, r, http.StatusForbidden, "the role "+string(p.Role)+" lacks the permission "+string(pol.Perm))
 				return
 			}
 		}
@@ -194,5 +179,5 @@ func unauthorized(w http.ResponseWriter, r *http.Request, pol RoutePolicy, detai
 		return
 	}
 	w.Header().Set("WWW-Authenticate", `Bearer realm="cifra"`)
-	problem(w, r, http.StatusUnauthorized, detail)
+	response.Error(w, r, http.StatusUnauthorized, detail)
 }

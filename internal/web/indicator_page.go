@@ -11,6 +11,8 @@ import (
 	"github.com/cifra-health/cifra/internal/method"
 	"github.com/cifra-health/cifra/internal/rating"
 	"github.com/cifra-health/cifra/internal/stats"
+	"github.com/cifra-health/cifra/internal/web/response"
+	"github.com/cifra-health/cifra/internal/web/view"
 )
 
 type placed struct {
@@ -22,7 +24,7 @@ type placed struct {
 }
 
 type indicatorView struct {
-	Layout
+	view.Layout
 	Ind       rating.IndicatorRef
 	Def       *method.Indicator
 	Formula   string
@@ -49,11 +51,11 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	ii := indicatorIndex(res, id)
 	if ii < 0 {
-		problem(w, r, http.StatusNotFound, fmt.Sprintf("unknown indicator %q in %s", id, res.Methodology))
+		response.Error(w, r, http.StatusNotFound, fmt.Sprintf("unknown indicator %q in %s", id, res.Methodology))
 		return
 	}
-	key := s.pageKey(r, res)
-	if servePage(w, key) {
+	key := s.pageKey(r)
+	if s.servePage(w, key) {
 		return
 	}
 	in := res.Indicators[ii]
@@ -80,7 +82,7 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) {
 			v.Treatment = &res.Treatments[i]
 		}
 	}
-	d := s.derive(res)
+	d := s.derive(r.Context(), res)
 	var all []placed
 	var vals []float64
 	ranks := valueRanks(res, ii)
@@ -105,9 +107,9 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Median = rating.Num(stats.Median(vals))
 	v.Hist = chart.Histogram("Распределение значений по субъектам РФ", vals, 12, float64(v.Median), "медиана", 1)
-	tiles, legend := indicatorTiles(s, res, ii)
+	tiles, legend := indicatorTiles(r.Context(), s, res, ii)
 	v.Legend = legend
-	v.Map = tileMapSVG(s.cat.Hierarchy(), tiles, "Карта: "+in.Name, v.Query)
+	v.Map = tileMapSVG(s.cat.Hierarchy(), s.tileLayout(r.Context()), tiles, "Карта: "+in.Name, v.Query)
 	ps, err := s.cachedPeriods(r.Context(), res.Methodology)
 	if err != nil {
 		s.fail(w, r, err)
@@ -127,7 +129,7 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) {
 		if k >= 0 {
 			med = medianOf(pr.Values[k])
 		}
-		v.TrendRows = append(v.TrendRows, chart.Point{Label: shortPeriod(p), Value: med})
+		v.TrendRows = append(v.TrendRows, chart.Point{Label: view.ShortPeriod(p), Value: med})
 	}
 	v.Trend = chart.Line("Медиана по субъектам РФ по периодам", v.TrendRows, 1, false)
 	s.renderCached(w, r, key, "indicator", v)

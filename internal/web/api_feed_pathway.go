@@ -6,367 +6,19 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/cifra-health/cifra/internal/feed"
 	"github.com/cifra-health/cifra/internal/orgunit"
 	"github.com/cifra-health/cifra/internal/pathway"
 	"github.com/cifra-health/cifra/internal/slots"
+	"github.com/cifra-health/cifra/internal/web/response"
 )
 
 // Scheduling-feed routes: the JSON API under /api/v1/feed, the push
 // endpoint and the /slots and /pathway pages. Aggregate reads are public
 // like the rest of the read API; lists of lost cases name patients, so they
 // need an account that may read data in the unit asked for (routes.go).
-
-// errBadRequest marks a request error the handlers answer with 400.
-type errBadRequest struct{ msg string }
-
-func (e errBadRequest) Error() string { return e.msg }
-
-// answerErr writes a problem for err: 400 for bad parameters, 500 otherwise.
-func (s *Server) answerErr(w http.ResponseWriter, r *http.Request, err error) {
-	if e, ok := err.(errBadRequest); ok {
-		problem(w, r, http.StatusBadRequest, e.msg)
-		return
-	}
-	s.fail(w, r, err)
-}
-
-// feedSnapshot picks ?snapshot= among the stored snapshots (the latest by
-// default). It returns the zero time when there are none.
-func (s *Server) feedSnapshot(ctx context.Context, r *http.Request) (time.Time, []time.Time, error) {
-	snaps, err := s.cat.FeedSnapshots(ctx)
-	if err != nil {
-		return time.Time{}, nil, err
-	}
-	v := r.URL.Query().Get("snapshot")
-	if v == "" {
-		if len(snaps) == 0 {
-			return time.Time{}, nil, nil
-		}
-		return snaps[len(snaps)-1], snaps, nil
-	}
-	at, err := feed.ParseTime([]byte(v))
-	if err != nil {
-		return time.Time{}, nil, errBadRequest{fmt.Sprintf("snapshot: %v", err)}
-	}
-	for _, t := range snaps {
-		if t.Equal(at) {
-			return t, snaps, nil
-		}
-	}
-	return time.Time{}, nil, errBadRequest{fmt.Sprintf("no slot snapshot at %s", at.UTC().Format(time.RFC3339))}
-}
-
-// feedRegion resolves ?region= (ISO code or any key the hierarchy knows) to
-// a region; "" is all regions.
-func (s *Server) feedRegion(r *http.Request) (*orgunit.Unit, error) {
-	v := r.URL.Query().Get("region")
-	if v == "" {
-		return nil, nil
-	}
-	h := s.cat.Hierarchy()
-	u, ok := h.Lookup(v)
-	if !ok {
-		return nil, errBadRequest{fmt.Sprintf("unknown region %q", v)}
-	}
-	if u.Level != orgunit.Region {
-		reg, ok := h.RegionOf(u.Code)
-		if !ok || reg.Code != u.Code {
-			return nil, errBadRequest{fmt.Sprintf("%q is not a region", v)}
-		}
-	}
-	return u, nil
-}
-
-// regionCode is the region of an МО, "" when unmapped.
-func regionCode(h *orgunit.Hierarchy, ou string) string {
-	if ou == "" {
-		return ""
-	}
-	if r, ok := h.RegionOf(ou); ok {
-		return r.Code
-	}
-	return ""
-}
-
-func unitName(h *orgunit.Hierarchy, code string) string {
-	if code == "" {
-		return "(не сопоставлено с МО)"
-	}
-	if u, ok := h.Get(code); ok {
-		return u.Label()
-	}
-	return code
-}
-
-// SlotRowJSON is the availability of one group of a snapshot.
-type SlotRowJSON struct {
-	Region            string  `json:"region,omitempty"`
-	OrgUnit           string  `json:"org_unit,omitempty"`
-	OrgUnitName       string  `json:"org_unit_name,omitempty"`
-	Specialty         string  `json:"specialty,omitempty"`
-	FirstContact      bool    `json:"first_contact,omitempty"`
-	Total             int64   `json:"total"`
-	Free              int64   `json:"free"`
-	EPGU              int64   `json:"epgu"`
-	EPGUShare         float64 `json:"epgu_share"`
-	FreePer1000       float64 `json:"free_per_1000"`
-	Population        int64   `json:"population,omitempty"`
-	HasFree           bool    `json:"has_free"`
-	HorizonDays       int     `json:"horizon_days"`
-	NextFreeDays      *int    `json:"next_free_days"`
-	ThirdNextMedian   float64 `json:"third_next_median_days"`
-	PostsWithoutThird int     `json:"posts_without_third"`
-	Posts             int     `json:"posts"`
-	PostsOpen         int     `json:"posts_open"`
-	PostsOpenShare    float64 `json:"posts_open_share"`
-}
-
-// SlotsJSON is GET /api/v1/feed/slots.
-type SlotsJSON struct {
-	Snapshot time.Time     `json:"snapshot"`
-	Region   string        `json:"region,omitempty"`
-	By       string        `json:"by"`
-	Rows     []SlotRowJSON `json:"rows"`
-}
-
-// slotGroups are the groupings ?by= accepts.
-var slotGroups = []string{"mo", "region", "specialty"}
-
-// feedAvailability computes a snapshot's availability grouped by ?by= (МО
-// × specialty by default), limited to a region when one is given. The page
-// and the API both use it, so they show the same numbers.
-func (s *Server) feedAvailability(ctx context.Context, at time.Time, region *orgunit.Unit, by string) ([]SlotRowJSON, error) {
-	h := s.cat.Hierarchy()
-	in := func(ou string) bool { return region == nil || regionCode(h, ou) == region.Code }
-	var group func(slots.Post) string
-	switch by {
-	case "", "mo":
-		group = func(p slots.Post) string {
-			if !in(p.OrgUnit) {
-				return ""
-			}
-			return p.OrgUnit + "|" + p.Specialty
-		}
-	case "region":
-		group = func(p slots.Post) string {
-			if !in(p.OrgUnit) {
-				return ""
-			}
-			return regionCode(h, p.OrgUnit) + "|" + p.Specialty
-		}
-	case "specialty":
-		group = func(p slots.Post) string {
-			if !in(p.OrgUnit) {
-				return ""
-			}
-			return "|" + p.Specialty
-		}
-	default:
-		return nil, errBadRequest{fmt.Sprintf("by must be one of %s", strings.Join(slotGroups, ", "))}
-	}
-	// Every grouping is kept per feed version (each reads the snapshot's
-	// per-post summary); by МО it is cut from the page's country-wide map.
-	var av map[string]*slots.Availability
-	if by == "" || by == "mo" {
-		all, err := s.moAvailability(ctx, at)
-		if err != nil {
-			return nil, err
-		}
-		av = map[string]*slots.Availability{}
-		for k, a := range all {
-			if ou, _, _ := strings.Cut(k, "|"); in(ou) {
-				av[k] = a
-			}
-		}
-	} else {
-		rk := ""
-		if region != nil {
-			rk = region.Code
-		}
-		v, err := s.feedCached(ctx, "avail|"+by+"|"+rk+"|"+at.UTC().Format(time.RFC3339), func() (any, error) {
-			av, err := s.cat.FeedAvailability(ctx, at, group)
-			if err != nil {
-				return nil, fmt.Errorf("slot availability at %s: %w", at.Format(time.RFC3339), err)
-			}
-			return av, nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		av = v.(map[string]*slots.Availability)
-	}
-	out := make([]SlotRowJSON, 0, len(av))
-	for k, a := range av {
-		unit, sp, _ := strings.Cut(k, "|")
-		_, first := slots.FirstContact[sp]
-		row := SlotRowJSON{Specialty: sp, FirstContact: first, Total: a.Total, Free: a.Free, EPGU: a.EPGU, EPGUShare: a.EPGUShare,
-			FreePer1000: a.FreePer1000, Population: a.Population, HasFree: a.HasFree, HorizonDays: a.HorizonDays,
-			ThirdNextMedian: a.ThirdNextMedian, PostsWithoutThird: a.PostsWithoutThird, Posts: a.Posts, PostsOpen: a.PostsOpen,
-			PostsOpenShare: a.PostsOpenShare}
-		if a.HasFree {
-			n := a.NextFreeDays
-			row.NextFreeDays = &n
-		}
-		switch by {
-		case "", "mo":
-			row.OrgUnit, row.OrgUnitName, row.Region = unit, unitName(h, unit), regionCode(h, unit)
-		case "region":
-			row.Region = unit
-		case "specialty":
-			if region != nil {
-				row.Region = region.Code
-			}
-		}
-		out = append(out, row)
-	}
-	slices.SortFunc(out, func(a, b SlotRowJSON) int {
-		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.OrgUnit, b.OrgUnit), cmp.Compare(a.Specialty, b.Specialty))
-	})
-	return out, nil
-}
-
-func (s *Server) apiFeedSnapshots(w http.ResponseWriter, r *http.Request) {
-	snaps, err := s.cat.FeedSnapshots(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if snaps == nil {
-		snaps = []time.Time{}
-	}
-	writeJSON(w, map[string]any{"snapshots": snaps})
-}
-
-// snapshotQuery reads ?snapshot= and ?region= for the slot API, answering
-// the request itself (and returning false) when they are bad or no
-// snapshot is loaded.
-func (s *Server) snapshotQuery(w http.ResponseWriter, r *http.Request) (time.Time, *orgunit.Unit, bool) {
-	at, _, err := s.feedSnapshot(r.Context(), r)
-	if err != nil {
-		s.answerErr(w, r, err)
-		return at, nil, false
-	}
-	region, err := s.feedRegion(r)
-	if err != nil {
-		s.answerErr(w, r, err)
-		return at, nil, false
-	}
-	if at.IsZero() {
-		problem(w, r, http.StatusNotFound, "no slot snapshots loaded")
-		return at, nil, false
-	}
-	return at, region, true
-}
-
-func (s *Server) apiFeedSlots(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	at, region, ok := s.snapshotQuery(w, r)
-	if !ok {
-		return
-	}
-	by := r.URL.Query().Get("by")
-	rows, err := s.feedAvailability(ctx, at, region, by)
-	if err != nil {
-		s.answerErr(w, r, err)
-		return
-	}
-	out := SlotsJSON{Snapshot: at, By: cmp.Or(by, "mo"), Rows: rows}
-	if region != nil {
-		out.Region = region.Code
-	}
-	writeJSON(w, out)
-}
-
-// AlertJSON is a first-contact specialty of an МО with no free slot within
-// the norm.
-type AlertJSON struct {
-	Region        string `json:"region"`
-	OrgUnit       string `json:"org_unit"`
-	OrgUnitName   string `json:"org_unit_name"`
-	Specialty     string `json:"specialty"`
-	SpecialtyName string `json:"specialty_name"`
-	// NextFreeDays is the wait to the first free slot; null when the
-	// horizon has none.
-	NextFreeDays *int `json:"next_free_days"`
-}
-
-// AlertsJSON is GET /api/v1/feed/alerts.
-type AlertsJSON struct {
-	Snapshot time.Time   `json:"snapshot"`
-	Region   string      `json:"region,omitempty"`
-	NormDays int         `json:"norm_days"`
-	Alerts   []AlertJSON `json:"alerts"`
-}
-
-// feedAlerts lists the alerts of a snapshot in a region (all when nil).
-func (s *Server) feedAlerts(ctx context.Context, at time.Time, region *orgunit.Unit, norm int) ([]AlertJSON, error) {
-	h := s.cat.Hierarchy()
-	all, err := s.moAvailability(ctx, at) // kept per feed version
-	if err != nil {
-		return nil, fmt.Errorf("slot alerts: %w", err)
-	}
-	av := all
-	if region != nil {
-		av = map[string]*slots.Availability{}
-		for k, a := range all {
-			if ou, _, _ := strings.Cut(k, "|"); regionCode(h, ou) == region.Code {
-				av[k] = a
-			}
-		}
-	}
-	out := []AlertJSON{}
-	for _, a := range slots.Alerts(av, norm) {
-		j := AlertJSON{Region: regionCode(h, a.OrgUnit), OrgUnit: a.OrgUnit, OrgUnitName: unitName(h, a.OrgUnit), Specialty: a.Specialty,
-			SpecialtyName: slots.FirstContact[a.Specialty]}
-		if a.NextFreeDays >= 0 {
-			n := a.NextFreeDays
-			j.NextFreeDays = &n
-		}
-		out = append(out, j)
-	}
-	return out, nil
-}
-
-// intParam reads an optional non-negative integer query parameter.
-func intParam(r *http.Request, name string, def, maxV int) (int, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 || n > maxV {
-		return 0, errBadRequest{fmt.Sprintf("%s must be an integer from 0 to %d", name, maxV)}
-	}
-	return n, nil
-}
-
-func (s *Server) apiFeedAlerts(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	norm, err := intParam(r, "norm", slots.FirstContactNormDays, 365)
-	if err != nil {
-		s.answerErr(w, r, err)
-		return
-	}
-	at, region, ok := s.snapshotQuery(w, r)
-	if !ok {
-		return
-	}
-	list, err := s.feedAlerts(ctx, at, region, norm)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out := AlertsJSON{Snapshot: at, NormDays: norm, Alerts: list}
-	if region != nil {
-		out.Region = region.Code
-	}
-	writeJSON(w, out)
-}
 
 // pathData is the event log of the stored feed for one region (all when
 // nil) with the time lost cases are judged at.
@@ -495,7 +147,7 @@ func (s *Server) apiFeedBookings(w http.ResponseWriter, r *http.Request) {
 	slices.SortFunc(rows, func(a, b BookingsRowJSON) int {
 		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.OrgUnit, b.OrgUnit), cmp.Compare(a.Specialty, b.Specialty))
 	})
-	writeJSON(w, map[string]any{"rows": rows})
+	response.JSON(w, map[string]any{"rows": rows})
 }
 
 // EMDRowJSON are the ЭМД measures of one group.
@@ -536,7 +188,7 @@ func (s *Server) apiFeedEMD(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, map[string]any{"rows": emdRows(pd.Cases, g)})
+	response.JSON(w, map[string]any{"rows": emdRows(pd.Cases, g)})
 }
 
 // PathwayJSON is GET /api/v1/feed/pathway: the event-log measures of a
@@ -587,13 +239,17 @@ type VariantJSON struct {
 }
 
 // durationPairs are the steps whose times the page and the API show.
-var durationPairs = [][2]pathway.Activity{
-	{pathway.Booked, pathway.Visit}, {pathway.Visit, pathway.EMDCreated}, {pathway.EMDCreated, pathway.EMDRegistered},
-	{pathway.Visit, pathway.EMDRegistered}, {pathway.Visit, pathway.Referral}, {pathway.Referral, pathway.NextBooking},
+func durationPairs() [][2]pathway.Activity {
+	return [][2]pathway.Activity{
+		{pathway.Booked, pathway.Visit}, {pathway.Visit, pathway.EMDCreated}, {pathway.EMDCreated, pathway.EMDRegistered},
+		{pathway.Visit, pathway.EMDRegistered}, {pathway.Visit, pathway.Referral}, {pathway.Referral, pathway.NextBooking},
+	}
 }
 
 // lostKinds in the order shown.
-var lostKinds = []pathway.LostKind{pathway.LostNoVisit, pathway.LostNoEMD, pathway.LostNoBooking}
+func lostKinds() []pathway.LostKind {
+	return []pathway.LostKind{pathway.LostNoVisit, pathway.LostNoEMD, pathway.LostNoBooking}
+}
 
 // pathwayMeasures computes what the page and the API show of a path.
 func pathwayMeasures(pd *pathData, days, top int) PathwayJSON {
@@ -601,7 +257,7 @@ func pathwayMeasures(pd *pathData, days, top int) PathwayJSON {
 	for _, f := range pathway.Funnel(pd.Cases, pathway.DefaultFunnel) {
 		out.Funnel = append(out.Funnel, FunnelStepJSON{f.Activity, f.Cases, f.Conversion})
 	}
-	for _, p := range durationPairs {
+	for _, p := range durationPairs() {
 		d := pathway.Between(pd.Cases, p[0], p[1])
 		out.Durations = append(out.Durations, DurationJSON{d.From, d.To, d.N, d.Median, d.P90, d.WithinDay})
 	}
@@ -615,7 +271,7 @@ func pathwayMeasures(pd *pathData, days, top int) PathwayJSON {
 	for _, e := range pathway.DirectlyFollows(pd.Cases) {
 		out.Edges = append(out.Edges, EdgeJSON{e.From, e.To, e.Cases})
 	}
-	for _, k := range lostKinds {
+	for _, k := range lostKinds() {
 		out.Lost[string(k)] = 0
 	}
 	for _, l := range pathway.LostCases(pd.Cases, pd.AsOf, days) {
@@ -655,7 +311,7 @@ func (s *Server) apiFeedPathway(w http.ResponseWriter, r *http.Request) {
 	if region != nil {
 		out.Region = region.Code
 	}
-	writeJSON(w, out)
+	response.JSON(w, out)
 }
 
 // LostJSON is one lost case.
@@ -725,7 +381,7 @@ func (s *Server) lostQuery(r *http.Request) (kind pathway.LostKind, days int, un
 func (s *Server) apiFeedLost(w http.ResponseWriter, r *http.Request) {
 	kind, days, unit, status, err := s.lostQuery(r)
 	if err != nil {
-		problem(w, r, status, err.Error())
+		response.Error(w, r, status, err.Error())
 		return
 	}
 	pd, err := s.pathOf(r.Context(), nil)
@@ -734,6 +390,6 @@ func (s *Server) apiFeedLost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, map[string]any{"org_unit": unit, "as_of": pd.AsOf, "grace_days": days,
+	response.JSON(w, map[string]any{"org_unit": unit, "as_of": pd.AsOf, "grace_days": days,
 		"cases": lostList(s.cat.Hierarchy(), pd, days, kind, unit)})
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/cifra-health/cifra/internal/datavalue"
 	"github.com/cifra-health/cifra/internal/store"
+	"github.com/cifra-health/cifra/internal/web/response"
 	"github.com/cifra-health/cifra/internal/workflow"
 )
 
@@ -19,22 +19,15 @@ const maxImportBytes = 64 << 20
 // scopeProblem is a 403 listing the organisation units outside the
 // caller's scope (RFC 9457 extension member).
 type scopeProblem struct {
-	Problem
+	response.Problem
 	OutOfScope []string `json:"out_of_scope_org_units"`
 }
 
 // rejectProblem is a 422 listing the rejected records.
 type rejectProblem struct {
-	Problem
+	response.Problem
 	Rejected int      `json:"rejected"`
 	Errors   []string `json:"errors"`
-}
-
-func writeProblem(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }
 
 // importDataValues is POST /api/v1/dataValueSets: DHIS2 JSON (or long CSV
@@ -49,7 +42,7 @@ func (s *Server) importDataValues(w http.ResponseWriter, r *http.Request) {
 	case "true":
 		dryRun = true
 	default:
-		problem(w, r, http.StatusBadRequest, "dryRun must be true or false")
+		response.Error(w, r, http.StatusBadRequest, "dryRun must be true or false")
 		return
 	}
 	format := datavalue.DHIS2JSON
@@ -57,13 +50,13 @@ func (s *Server) importDataValues(w http.ResponseWriter, r *http.Request) {
 		mt, _, err := mime.ParseMediaType(ct)
 		switch {
 		case err != nil:
-			problem(w, r, http.StatusUnsupportedMediaType, fmt.Sprintf("bad Content-Type %q", ct))
+			response.Error(w, r, http.StatusUnsupportedMediaType, fmt.Sprintf("bad Content-Type %q", ct))
 			return
 		case mt == "text/csv":
 			format = datavalue.CSV
 		case mt == "application/json":
 		default:
-			problem(w, r, http.StatusUnsupportedMediaType, fmt.Sprintf("Content-Type %s is not accepted: send application/json (DHIS2 dataValueSets) or text/csv", mt))
+			response.Error(w, r, http.StatusUnsupportedMediaType, fmt.Sprintf("Content-Type %s is not accepted: send application/json (DHIS2 dataValueSets) or text/csv", mt))
 			return
 		}
 	}
@@ -79,14 +72,14 @@ func (s *Server) importDataValues(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			problem(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes", mbe.Limit))
+			response.Error(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes", mbe.Limit))
 			return
 		}
-		problem(w, r, http.StatusBadRequest, err.Error())
+		response.Error(w, r, http.StatusBadRequest, err.Error())
 		return
 	}
 	if len(batch.Rejected) > 0 {
-		rp := rejectProblem{Problem: Problem{Type: "about:blank", Title: http.StatusText(http.StatusUnprocessableEntity),
+		rp := rejectProblem{Problem: response.Problem{Type: "about:blank", Title: http.StatusText(http.StatusUnprocessableEntity),
 			Status: http.StatusUnprocessableEntity, Detail: "nothing imported: some records are invalid", Instance: r.URL.Path},
 			Rejected: len(batch.Rejected)}
 		for i, rej := range batch.Rejected {
@@ -95,7 +88,7 @@ func (s *Server) importDataValues(w http.ResponseWriter, r *http.Request) {
 			}
 			rp.Errors = append(rp.Errors, rej.Error())
 		}
-		writeProblem(w, http.StatusUnprocessableEntity, rp)
+		response.WriteProblem(w, http.StatusUnprocessableEntity, rp)
 		return
 	}
 	svc := s.auth().service()
@@ -113,7 +106,7 @@ func (s *Server) importDataValues(w http.ResponseWriter, r *http.Request) {
 	if len(out) > 0 {
 		slices.Sort(out)
 		s.log.Warn("import outside scope refused", "login", p.Login, "scope", p.Scope, "units", len(out))
-		writeProblem(w, http.StatusForbidden, scopeProblem{Problem: Problem{Type: "about:blank", Title: http.StatusText(http.StatusForbidden),
+		response.WriteProblem(w, http.StatusForbidden, scopeProblem{Problem: response.Problem{Type: "about:blank", Title: http.StatusText(http.StatusForbidden),
 			Status: http.StatusForbidden, Detail: fmt.Sprintf("nothing imported: %d organisation units lie outside your scope %s", len(out), p.Scope),
 			Instance: r.URL.Path}, OutOfScope: out})
 		return
@@ -122,7 +115,7 @@ func (s *Server) importDataValues(w http.ResponseWriter, r *http.Request) {
 	if errors.Is(err, store.ErrLocked) {
 		// Accepted or closed data: nothing was written, and the message
 		// names the locked values.
-		problem(w, r, http.StatusConflict, "nothing imported: "+err.Error())
+		response.Error(w, r, http.StatusConflict, "nothing imported: "+err.Error())
 		return
 	}
 	if err != nil {
@@ -141,7 +134,7 @@ func (s *Server) importDataValues(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	// The status stays SUCCESS: every value was written, and clients test
 	// it to know that; the violations are listed beside it.
-	writeJSON(w, importResponse{Status: "SUCCESS", ImportSummary: sum, ImportCount: dhis2Count{sum.Imported, sum.Updated, sum.Ignored, 0}, Violations: viols})
+	response.JSON(w, importResponse{Status: "SUCCESS", ImportSummary: sum, ImportCount: dhis2Count{sum.Imported, sum.Updated, sum.Ignored, 0}, Violations: viols})
 }
 
 // importResponse is Cifra's summary plus the status and importCount members
