@@ -312,3 +312,50 @@ func (s *Store) Synthetic(ctx context.Context) bool {
 	v, _, err := s.Meta(ctx, "synthetic")
 	return err == nil && v == "true"
 }
+
+// Clear deletes every row of Cifra's tables, keeping the schema, in one
+// transaction that advances the data generation (servers on the database
+// drop what they cached). It is how `cifra demo` replaces a PostgreSQL
+// database; a DuckDB file is simply removed instead. Tables are those of
+// the store's schema (the search path's first), not the whole database.
+func (s *Store) Clear(ctx context.Context) error {
+	var q string
+	switch s.d.name() {
+	case "postgres":
+		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
+	default:
+		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'`
+	}
+	_, err := s.write(ctx, famCopy, func(w *wtx) error {
+		var tables []string
+		rows, err := w.query(ctx, q)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var t string
+			if err := rows.Scan(&t); err != nil {
+				rows.Close()
+				return err
+			}
+			if t != "schema_migrations" && t != "data_generation" {
+				tables = append(tables, t)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		sort.Strings(tables)
+		for _, t := range tables {
+			if _, err := w.exec(ctx, `DELETE FROM `+t); err != nil {
+				return fmt.Errorf("clear %s: %w", t, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("clear database: %w", err)
+	}
+	return nil
+}
