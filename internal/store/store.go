@@ -26,6 +26,7 @@ import (
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+	"github.com/jackc/pgx/v5"
 )
 
 //go:embed migrations/duckdb/*.sql migrations/postgres/*.sql
@@ -37,6 +38,9 @@ type Store struct {
 	d    dialect
 	path string // the DuckDB file, "" in memory; the DSN on PostgreSQL
 	log  *slog.Logger
+	// pgCfg is the parsed PostgreSQL address, for connections outside the
+	// pool (WatchGeneration's LISTEN); nil on DuckDB.
+	pgCfg *pgx.ConnConfig
 }
 
 // OpenError says in plain words why a database could not be opened, for
@@ -60,11 +64,11 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 	}
 	var s *Store
 	if IsPostgres(dsn) {
-		db, err := openPostgres(ctx, dsn)
+		db, cfg, err := openPostgres(ctx, dsn)
 		if err != nil {
 			return nil, err
 		}
-		s = &Store{db: db, d: pgDialect{}, path: dsn, log: log}
+		s = &Store{db: db, d: pgDialect{}, path: dsn, log: log, pgCfg: cfg}
 	} else {
 		db, err := sql.Open("duckdb", dsn)
 		if err != nil {
