@@ -128,7 +128,7 @@ func buildDemo(ctx context.Context, g *globals, opt demo.Options, force bool) (*
 		n, _ := st.CountValues(ctx)
 		if !synthetic && n > 0 && !force {
 			st.Close()
-			return nil, nil, fmt.Errorf("база %s содержит %d настоящих значений: демонстрационные данные их не заменят (укажите другую --db или --force)", g.db, n)
+			return nil, nil, fmt.Errorf("%s holds %d real data values: refusing to replace it with demo data (use another --db or --force)", g.db, n)
 		}
 		err = st.Clear(ctx)
 		st.Close()
