@@ -118,7 +118,24 @@ var demoSubcommands []func(*globals) *cobra.Command
 
 // buildDemo replaces the database with a fresh demo and computes it.
 func buildDemo(ctx context.Context, g *globals, opt demo.Options, force bool) (*catalog.Catalog, *store.Store, error) {
-	if g.db != "" {
+	if store.IsPostgres(g.db) {
+		// A shared database is emptied in place (its tables stay).
+		st, err := store.Open(ctx, g.db, g.log)
+		if err != nil {
+			return nil, nil, err
+		}
+		synthetic := st.Synthetic(ctx)
+		n, _ := st.CountValues(ctx)
+		if !synthetic && n > 0 && !force {
+			st.Close()
+			return nil, nil, fmt.Errorf("%s holds %d real data values: refusing to replace it with demo data (use another --db or --force)", g.db, n)
+		}
+		err = st.Clear(ctx)
+		st.Close()
+		if err != nil {
+			return nil, nil, err
+		}
+	} else if g.db != "" {
 		if _, err := os.Stat(g.db); err == nil {
 			st, err := store.Open(ctx, g.db, g.log)
 			if err != nil {

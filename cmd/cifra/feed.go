@@ -76,7 +76,7 @@ are loaded and reported as unmapped.`,
 			defer st.Close()
 			if memLimit != "" {
 				// DuckDB spills beyond this; it keeps big loads' memory bounded.
-				if _, err := st.DB().ExecContext(ctx, `SET memory_limit = '`+strings.ReplaceAll(memLimit, "'", "")+`'`); err != nil {
+				if err := st.SetMemoryLimit(ctx, memLimit); err != nil {
 					return fmt.Errorf("--memory-limit: %w", err)
 				}
 			}

@@ -13,31 +13,32 @@ import (
 // nothing of that file; a reload changes nothing.
 func TestContractFeedLoad(t *testing.T) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "f.duckdb")
-	examples, _ := filepath.Glob("../../internal/feed/testdata/fhir-examples/*-*.json")
-	args := append([]string{"feed", "load", "--db", db, "--snapshot", "2026-11-23T06:00:00Z"}, examples...)
-	args = append(args, "../../internal/feed/testdata/slots.csv", "../../internal/feed/testdata/slots.ndjson")
-	out, stderr, code := cli(t, args...)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	if !strings.Contains(out, "Slot-1.json: loaded 1 records (Slot 1)") || !strings.Contains(out, "slots.csv: loaded 2 records") {
-		t.Errorf("output:\n%s", out)
-	}
-	out, stderr, code = cli(t, "feed", "load", "--db", db, "../../internal/feed/testdata/slots.csv")
-	if code != 0 || !strings.Contains(out, "already loaded") {
-		t.Errorf("reload: exit %d, %s%s", code, out, stderr)
-	}
-	bad := filepath.Join(dir, "bad.ndjson")
-	copyFile(t, "../../internal/feed/testdata/bad-middle.ndjson", bad)
-	_, stderr, code = cli(t, "feed", "load", "--db", db, "--snapshot", "2026-11-24T06:00:00Z", bad)
-	if code != 2 || !strings.Contains(stderr, "bad.ndjson line 2: field start:") || !strings.Contains(stderr, "nothing loaded") {
-		t.Errorf("bad file: exit %d, %s", code, stderr)
-	}
-	out, _, code = cli(t, "feed", "slots", "--db", db, "--snapshot", "2026-11-24T06:00:00Z")
-	if code == 0 {
-		t.Errorf("the bad file's snapshot exists:\n%s", out)
-	}
+	eachDB(t, func(t *testing.T, db string) {
+		examples, _ := filepath.Glob("../../internal/feed/testdata/fhir-examples/*-*.json")
+		args := append([]string{"feed", "load", "--db", db, "--snapshot", "2026-11-23T06:00:00Z"}, examples...)
+		args = append(args, "../../internal/feed/testdata/slots.csv", "../../internal/feed/testdata/slots.ndjson")
+		out, stderr, code := cli(t, args...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if !strings.Contains(out, "Slot-1.json: loaded 1 records (Slot 1)") || !strings.Contains(out, "slots.csv: loaded 2 records") {
+			t.Errorf("output:\n%s", out)
+		}
+		out, stderr, code = cli(t, "feed", "load", "--db", db, "../../internal/feed/testdata/slots.csv")
+		if code != 0 || !strings.Contains(out, "already loaded") {
+			t.Errorf("reload: exit %d, %s%s", code, out, stderr)
+		}
+		bad := filepath.Join(dir, "bad.ndjson")
+		copyFile(t, "../../internal/feed/testdata/bad-middle.ndjson", bad)
+		_, stderr, code = cli(t, "feed", "load", "--db", db, "--snapshot", "2026-11-24T06:00:00Z", bad)
+		if code != 2 || !strings.Contains(stderr, "bad.ndjson line 2: field start:") || !strings.Contains(stderr, "nothing loaded") {
+			t.Errorf("bad file: exit %d, %s", code, stderr)
+		}
+		out, _, code = cli(t, "feed", "slots", "--db", db, "--snapshot", "2026-11-24T06:00:00Z")
+		if code == 0 {
+			t.Errorf("the bad file's snapshot exists:\n%s", out)
+		}
+	})
 }
 
 // Contract: cifra demo feed --patients N adds a synthetic feed and exits 0;

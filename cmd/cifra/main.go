@@ -86,7 +86,10 @@ ratings from declarative methodologies, and serves them as a web dashboard,
 a JSON API and reports.
 
 Environment:
-  CIFRA_DB     database file (default ./cifra.duckdb)
+  CIFRA_DB     the database: a DuckDB file (default ./cifra.duckdb) or a
+               PostgreSQL URL shared by several processes, e.g.
+               postgres://cifra@db.example/cifra or
+               postgres:///cifra?host=/run/postgresql (a unix socket)
   CIFRA_ADDR   address to serve on (default 127.0.0.1:8080)
   CIFRA_LOG    log level: debug, info, warn, error (default info)`,
 		SilenceUsage:  true,
@@ -100,7 +103,7 @@ Environment:
 			return nil
 		},
 	}
-	root.PersistentFlags().StringVar(&g.db, "db", env("CIFRA_DB", "cifra.duckdb"), "DuckDB database file (env CIFRA_DB)")
+	root.PersistentFlags().StringVar(&g.db, "db", env("CIFRA_DB", "cifra.duckdb"), "database: a DuckDB file or a postgres:// URL (env CIFRA_DB)")
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", env("CIFRA_LOG", "info"), "log level: debug, info, warn, error (env CIFRA_LOG)")
 	root.AddCommand(
 		newServeCmd(g),

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/cifra-health/cifra/internal/store/testdb"
 )
 
 // cli runs the command in-process and returns stdout, stderr and the exit code.
@@ -44,6 +46,16 @@ func demoDatabase(t *testing.T) string {
 		t.Fatalf("demo --no-serve failed: %s", demoErr)
 	}
 	return demoDB
+}
+
+// eachDB runs fn as a subtest per store (testdb.Dialects) on the --db of
+// a fresh database: a DuckDB file, or a PostgreSQL URL (a schema of its
+// own in the test cluster; skipped without one, failed in CI).
+func eachDB(t *testing.T, fn func(t *testing.T, db string)) {
+	t.Helper()
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) { fn(t, testdb.DSN(t, d)) })
+	}
 }
 
 func TestMain(m *testing.M) {
@@ -189,46 +201,48 @@ func abs(x float64) float64 {
 }
 
 func TestImportBadFileWritesNothing(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "i.duckdb")
-	bad := filepath.Join(t.TempDir(), "bad.csv")
-	os.WriteFile(bad, []byte("data_element,period,org_unit,value\narm_total,2020Q1,RU-TUL,10\narm_total,2020Q5,RU-TUL,11\nno_such,2020Q1,RU-TUL,1\n"), 0o644)
-	_, stderr, code := cli(t, "import", bad, "--db", db)
-	if code == 0 {
-		t.Fatal("bad file imported")
-	}
-	for _, want := range []string{"bad.csv", "line 3", "line 4", "nothing imported"} {
-		if !strings.Contains(stderr, want) {
-			t.Errorf("error lacks %q: %s", want, stderr)
+	eachDB(t, func(t *testing.T, db string) {
+		bad := filepath.Join(t.TempDir(), "bad.csv")
+		os.WriteFile(bad, []byte("data_element,period,org_unit,value\narm_total,2020Q1,RU-TUL,10\narm_total,2020Q5,RU-TUL,11\nno_such,2020Q1,RU-TUL,1\n"), 0o644)
+		_, stderr, code := cli(t, "import", bad, "--db", db)
+		if code == 0 {
+			t.Fatal("bad file imported")
 		}
-	}
-	out, _, code := cli(t, "export", "--what", "values", "--format", "csv", "--db", db)
-	if code != 0 || strings.Count(out, "\n") != 1 {
-		t.Fatalf("values after a rejected import:\n%s", out)
-	}
+		for _, want := range []string{"bad.csv", "line 3", "line 4", "nothing imported"} {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("error lacks %q: %s", want, stderr)
+			}
+		}
+		out, _, code := cli(t, "export", "--what", "values", "--format", "csv", "--db", db)
+		if code != 0 || strings.Count(out, "\n") != 1 {
+			t.Fatalf("values after a rejected import:\n%s", out)
+		}
+	})
 }
 
 func TestImportDryRunThenImport(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "i.duckdb")
-	good := filepath.Join(t.TempDir(), "good.csv")
-	os.WriteFile(good, []byte("data_element,period,org_unit,value,comment\narm_total,2020Q1,RU-TUL,10,\narm_total,2020Q1,Тамбовская область,12,оценка\n"), 0o644)
-	out, stderr, code := cli(t, "import", good, "--dry-run", "--json", "--db", db)
-	if code != 0 {
-		t.Fatalf("dry run: %s", stderr)
-	}
-	if !strings.Contains(out, `"imported": 2`) || !strings.Contains(out, `"dry_run": true`) {
-		t.Fatalf("dry-run summary: %s", out)
-	}
-	out, _, _ = cli(t, "export", "--what", "values", "--format", "csv", "--db", db)
-	if strings.Count(out, "\n") != 1 {
-		t.Fatalf("dry run wrote values:\n%s", out)
-	}
-	if _, stderr, code := cli(t, "import", good, "--db", db, "--no-recompute"); code != 0 {
-		t.Fatalf("import: %s", stderr)
-	}
-	out, _, _ = cli(t, "export", "--what", "values", "--format", "csv", "--db", db)
-	if !strings.Contains(out, "RU-TAM") || strings.Count(out, "\n") != 3 {
-		t.Fatalf("values after import:\n%s", out)
-	}
+	eachDB(t, func(t *testing.T, db string) {
+		good := filepath.Join(t.TempDir(), "good.csv")
+		os.WriteFile(good, []byte("data_element,period,org_unit,value,comment\narm_total,2020Q1,RU-TUL,10,\narm_total,2020Q1,Тамбовская область,12,оценка\n"), 0o644)
+		out, stderr, code := cli(t, "import", good, "--dry-run", "--json", "--db", db)
+		if code != 0 {
+			t.Fatalf("dry run: %s", stderr)
+		}
+		if !strings.Contains(out, `"imported": 2`) || !strings.Contains(out, `"dry_run": true`) {
+			t.Fatalf("dry-run summary: %s", out)
+		}
+		out, _, _ = cli(t, "export", "--what", "values", "--format", "csv", "--db", db)
+		if strings.Count(out, "\n") != 1 {
+			t.Fatalf("dry run wrote values:\n%s", out)
+		}
+		if _, stderr, code := cli(t, "import", good, "--db", db, "--no-recompute"); code != 0 {
+			t.Fatalf("import: %s", stderr)
+		}
+		out, _, _ = cli(t, "export", "--what", "values", "--format", "csv", "--db", db)
+		if !strings.Contains(out, "RU-TAM") || strings.Count(out, "\n") != 3 {
+			t.Fatalf("values after import:\n%s", out)
+		}
+	})
 }
 
 func TestExplainWhatIfUncertainty(t *testing.T) {
@@ -265,14 +279,15 @@ func TestExplainWhatIfUncertainty(t *testing.T) {
 }
 
 func TestDemoRefusesRealDatabase(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "real.duckdb")
-	good := filepath.Join(t.TempDir(), "good.csv")
-	os.WriteFile(good, []byte("data_element,period,org_unit,value\narm_total,2020Q1,RU-TUL,10\n"), 0o644)
-	if _, stderr, code := cli(t, "import", good, "--db", db, "--no-recompute"); code != 0 {
-		t.Fatalf("import: %s", stderr)
-	}
-	_, stderr, code := cli(t, "demo", "--no-serve", "--as-of", "2021-01-15", "--db", db)
-	if code == 0 || !strings.Contains(stderr, "refusing") {
-		t.Fatalf("demo replaced real data: exit %d, %s", code, stderr)
-	}
+	eachDB(t, func(t *testing.T, db string) {
+		good := filepath.Join(t.TempDir(), "good.csv")
+		os.WriteFile(good, []byte("data_element,period,org_unit,value\narm_total,2020Q1,RU-TUL,10\n"), 0o644)
+		if _, stderr, code := cli(t, "import", good, "--db", db, "--no-recompute"); code != 0 {
+			t.Fatalf("import: %s", stderr)
+		}
+		_, stderr, code := cli(t, "demo", "--no-serve", "--as-of", "2021-01-15", "--db", db)
+		if code == 0 || !strings.Contains(stderr, "refusing") {
+			t.Fatalf("demo replaced real data: exit %d, %s", code, stderr)
+		}
+	})
 }

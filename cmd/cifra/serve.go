@@ -48,6 +48,15 @@ func serve(ctx context.Context, g *globals, c *catalog.Catalog, st *store.Store,
 		return fmt.Errorf("accounts: %w", err)
 	}
 	go h.WarmFeed(ctx)
+	if st.Dialect() == "postgres" {
+		// Other servers and the CLI write to the same database: follow
+		// their writes (LISTEN/NOTIFY) so that pages show them.
+		go func() {
+			if err := c.Follow(ctx); err != nil {
+				g.log.Error("follow the database's writes", "err", err)
+			}
+		}()
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", addr, err)

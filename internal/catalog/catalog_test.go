@@ -16,17 +16,23 @@ import (
 	"github.com/cifra-health/cifra/internal/catalog"
 	"github.com/cifra-health/cifra/internal/catalog/catalogtest"
 	"github.com/cifra-health/cifra/internal/rating"
+	"github.com/cifra-health/cifra/internal/store/testdb"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// TestDemo builds the demo once and runs the checks over it.
+// TestDemo builds the demo once per store and runs the checks over it:
+// both stores give the same golden league tables.
 func TestDemo(t *testing.T) {
-	c := catalogtest.Demo(t)
-	t.Run("golden", func(t *testing.T) { testGoldenBuiltins(t, c) })
-	t.Run("shape", func(t *testing.T) { testDemoRatingShape(t, c) })
-	t.Run("cache", func(t *testing.T) { testResultCacheAndUnknown(t, c) })
-	t.Run("closed period", func(t *testing.T) { testClosedPeriodServesPublished(t, c) }) // last: it freezes 2020Q4
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) {
+			c, _ := catalogtest.DemoOn(t, d)
+			t.Run("golden", func(t *testing.T) { testGoldenBuiltins(t, c) })
+			t.Run("shape", func(t *testing.T) { testDemoRatingShape(t, c) })
+			t.Run("cache", func(t *testing.T) { testResultCacheAndUnknown(t, c) })
+			t.Run("closed period", func(t *testing.T) { testClosedPeriodServesPublished(t, c) }) // last: it freezes 2020Q4
+		})
+	}
 }
 
 // testClosedPeriodServesPublished: once a period is closed, the rating

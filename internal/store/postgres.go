@@ -59,10 +59,10 @@ func IsPostgres(dsn string) bool {
 // kept small: a server needs a few connections (a write, its reads, the
 // feed pages), and the CLI beside it as many again; PostgreSQL's default
 // limit is 100 for every process together.
-func openPostgres(ctx context.Context, dsn string) (*sql.DB, error) {
+func openPostgres(ctx context.Context, dsn string) (*sql.DB, *pgx.ConnConfig, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, &OpenError{Message: "адрес базы PostgreSQL не читается: проверьте --db или CIFRA_DB (пример: postgres://cifra@localhost/cifra или postgres:///cifra?host=/run/postgresql)", Err: err}
+		return nil, nil, &OpenError{Message: "адрес базы PostgreSQL не читается: проверьте --db или CIFRA_DB (пример: postgres://cifra@localhost/cifra или postgres:///cifra?host=/run/postgresql)", Err: err}
 	}
 	if cfg.RuntimeParams == nil {
 		cfg.RuntimeParams = map[string]string{}
@@ -85,10 +85,10 @@ func openPostgres(ctx context.Context, dsn string) (*sql.DB, error) {
 		if cfg.Port != 0 && !strings.HasPrefix(cfg.Host, "/") {
 			where += ":" + strconv.Itoa(int(cfg.Port))
 		}
-		return nil, &OpenError{Message: fmt.Sprintf("не удалось подключиться к PostgreSQL (сервер %s, база %s, пользователь %s): "+
+		return nil, nil, &OpenError{Message: fmt.Sprintf("не удалось подключиться к PostgreSQL (сервер %s, база %s, пользователь %s): "+
 			"проверьте, что сервер запущен, база создана и у пользователя есть к ней доступ", where, cfg.Database, cfg.User), Err: err}
 	}
-	return db, nil
+	return db, cfg, nil
 }
 
 func (d pgDialect) createTemp(ctx context.Context, c *sql.Conn, name string, cols []column) error {

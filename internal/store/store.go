@@ -26,6 +26,7 @@ import (
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+	"github.com/jackc/pgx/v5"
 )
 
 //go:embed migrations/duckdb/*.sql migrations/postgres/*.sql
@@ -37,6 +38,9 @@ type Store struct {
 	d    dialect
 	path string // the DuckDB file, "" in memory; the DSN on PostgreSQL
 	log  *slog.Logger
+	// pgCfg is the parsed PostgreSQL address, for connections outside the
+	// pool (WatchGeneration's LISTEN); nil on DuckDB.
+	pgCfg *pgx.ConnConfig
 }
 
 // OpenError says in plain words why a database could not be opened, for
@@ -60,11 +64,11 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 	}
 	var s *Store
 	if IsPostgres(dsn) {
-		db, err := openPostgres(ctx, dsn)
+		db, cfg, err := openPostgres(ctx, dsn)
 		if err != nil {
 			return nil, err
 		}
-		s = &Store{db: db, d: pgDialect{}, path: dsn, log: log}
+		s = &Store{db: db, d: pgDialect{}, path: dsn, log: log, pgCfg: cfg}
 	} else {
 		db, err := sql.Open("duckdb", dsn)
 		if err != nil {
@@ -311,4 +315,51 @@ func (s *Store) Meta(ctx context.Context, key string) (string, bool, error) {
 func (s *Store) Synthetic(ctx context.Context) bool {
 	v, _, err := s.Meta(ctx, "synthetic")
 	return err == nil && v == "true"
+}
+
+// Clear deletes every row of Cifra's tables, keeping the schema, in one
+// transaction that advances the data generation (servers on the database
+// drop what they cached). It is how `cifra demo` replaces a PostgreSQL
+// database; a DuckDB file is simply removed instead. Tables are those of
+// the store's schema (the search path's first), not the whole database.
+func (s *Store) Clear(ctx context.Context) error {
+	var q string
+	switch s.d.name() {
+	case "postgres":
+		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
+	default:
+		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'`
+	}
+	_, err := s.write(ctx, famCopy, func(w *wtx) error {
+		var tables []string
+		rows, err := w.query(ctx, q)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var t string
+			if err := rows.Scan(&t); err != nil {
+				rows.Close()
+				return err
+			}
+			if t != "schema_migrations" && t != "data_generation" {
+				tables = append(tables, t)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		sort.Strings(tables)
+		for _, t := range tables {
+			if _, err := w.exec(ctx, `DELETE FROM `+t); err != nil {
+				return fmt.Errorf("clear %s: %w", t, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("clear database: %w", err)
+	}
+	return nil
 }

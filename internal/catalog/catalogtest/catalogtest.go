@@ -4,13 +4,13 @@ package catalogtest
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/cifra-health/cifra/internal/catalog"
 	"github.com/cifra-health/cifra/internal/demo"
 	"github.com/cifra-health/cifra/internal/method"
 	"github.com/cifra-health/cifra/internal/store"
+	"github.com/cifra-health/cifra/internal/store/testdb"
 )
 
 // Demo builds a demo database in a temporary directory (one МО per 400,000
@@ -26,8 +26,16 @@ func Demo(tb testing.TB) *catalog.Catalog {
 // services over the same database (accounts).
 func DemoStore(tb testing.TB) (*catalog.Catalog, *store.Store) {
 	tb.Helper()
+	return DemoOn(tb, "duckdb")
+}
+
+// DemoOn is DemoStore on a fresh database of the dialect ("duckdb" or
+// "postgres", testdb.Dialects): on PostgreSQL it skips the test, or fails it
+// in CI, when no test cluster is configured (testdb).
+func DemoOn(tb testing.TB, dialect string) (*catalog.Catalog, *store.Store) {
+	tb.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(tb.TempDir(), "demo.duckdb"), nil)
+	st, err := store.Open(ctx, testdb.DSN(tb, dialect), nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,6 +1,6 @@
 // Package testdb provides fresh, empty databases for tests: a DuckDB file
 // in the test's temporary directory, or a schema of its own in the
-// PostgreSQL test cluster named by CIFRA_TEST_POSTGRES (.ci/run starts one
+// PostgreSQL test cluster named by CIFRA_TEST_PG (.ci/run starts one
 // with .ci/postgres). It does not import the store, so the store's own
 // tests can use it.
 package testdb
@@ -23,7 +23,7 @@ import (
 
 // EnvPostgres names the PostgreSQL test cluster: a URL such as
 // postgres:///cifra?host=/tmp/cifra-pg&user=cifra.
-const EnvPostgres = "CIFRA_TEST_POSTGRES"
+const EnvPostgres = "CIFRA_TEST_PG"
 
 // EnvRequire set to 1 (or CI=true) makes a missing cluster fail the tests
 // that need it instead of skipping them: CI must run both stores.
