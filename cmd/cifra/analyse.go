@@ -21,23 +21,30 @@ func regionCode(h *orgunit.Hierarchy, s string) (string, error) {
 	if u, ok := h.Lookup(s); ok {
 		return u.Code, nil
 	}
-	return "", fmt.Errorf("--region %q: no such organisation unit", s)
+	return "", fmt.Errorf("--region %q: такой организационной единицы нет", s)
 }
 
 func newExplainCmd(g *globals) *cobra.Command {
 	var rf resultFlags
 	var region, node, dataFile, unitsFile string
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "explain",
 		Short: "Explain a unit's score: raw values, formula, normalised value, weight and contribution",
-		Long: `Explains a stored result, or with --data (and then --method FILE.yaml,
+		Long: `Explains, in Russian, why a region has its score and place: each criterion
+against the median of the rated regions, its weight and contribution, each
+indicator from its data to its points, and the strongest and weakest
+indicators. --json prints the whole tree with unrounded numbers.
+
+Explains a stored result, or with --data (and then --method FILE.yaml,
 optionally --units) a methodology run on a file as 'cifra compute' runs it.`,
-		Example: `  cifra explain --region RU-TUL --period 2020
+		Example: `  cifra explain --region RU-TUL
+  cifra explain --region "Тульская область" --period 2020 --json
   cifra explain --method my-method.yaml --data values.csv --units units.csv --region AUT`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dataFile != "" {
-				return explainFile(cmd.Context(), g, rf, dataFile, unitsFile, region, node)
+				return explainFile(cmd.Context(), g, rf, dataFile, unitsFile, region, node, asJSON)
 			}
 			if unitsFile != "" {
 				return fmt.Errorf("--units goes with --data")
@@ -59,12 +66,16 @@ optionally --units) a methodology run on a file as 'cifra compute' runs it.`,
 			if err != nil {
 				return err
 			}
+			if !asJSON {
+				return writeExplanation(g.stdout, r, ex)
+			}
 			enc := json.NewEncoder(g.stdout)
 			enc.SetIndent("", "  ")
 			return enc.Encode(ex)
 		},
 	}
 	rf.register(cmd)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the whole explanation tree as JSON, numbers unrounded")
 	cmd.Flags().StringVar(&region, "region", "", "unit: ISO code, ОКАТО or name (with --data: its code in the file)")
 	cmd.Flags().StringVar(&node, "node", "", "tree node (default: the index)")
 	cmd.Flags().StringVar(&dataFile, "data", "", "explain a run on this long CSV file (--method is then a YAML file)")
@@ -74,7 +85,7 @@ optionally --units) a methodology run on a file as 'cifra compute' runs it.`,
 }
 
 // explainFile is explain on a methodology run on file data.
-func explainFile(ctx context.Context, g *globals, rf resultFlags, dataFile, unitsFile, region, node string) error {
+func explainFile(ctx context.Context, g *globals, rf resultFlags, dataFile, unitsFile, region, node string, asJSON bool) error {
 	m, err := method.Load(rf.method)
 	if err != nil {
 		return err
@@ -92,6 +103,9 @@ func explainFile(ctx context.Context, g *globals, rf resultFlags, dataFile, unit
 	ex, err := r.Explain(code, node, 0)
 	if err != nil {
 		return err
+	}
+	if !asJSON {
+		return writeExplanation(g.stdout, r, ex)
 	}
 	enc := json.NewEncoder(g.stdout)
 	enc.SetIndent("", "  ")

@@ -178,7 +178,7 @@ func TestComputeUnitsErrors(t *testing.T) {
 
 func TestExplainFile(t *testing.T) {
 	m, d, u := groupFiles(t)
-	out, stderr, code := cli(t, "explain", "--method", m, "--data", d, "--units", u, "--region", "CHE")
+	out, stderr, code := cli(t, "explain", "--method", m, "--data", d, "--units", u, "--region", "CHE", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
